@@ -1,0 +1,3 @@
+from quotapilot.cli.app import entry_point
+
+entry_point()
