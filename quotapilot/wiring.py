@@ -1,0 +1,68 @@
+"""Names the deployed stack and the Lambda code must agree on.
+
+The components (``quotapilot.components``) set these environment variables, event sources and
+detail types; the engine, event processor and approval handler (``quotapilot.engine``) read
+them at cold start. Keeping both sides on one module is what stops them drifting apart.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Lambda functions, by role. The folder under lambdas/ has the same name.
+FUNCTION_ENGINE: Final = "engine"
+FUNCTION_EVENTS: Final = "events"
+FUNCTION_APPROVAL: Final = "approval"
+FUNCTIONS: Final = (FUNCTION_ENGINE, FUNCTION_EVENTS, FUNCTION_APPROVAL)
+
+# Environment variables (read once, at cold start).
+ENV_MONITORING_TABLE: Final = "QUOTAPILOT_MONITORING_TABLE"
+ENV_RULES_TABLE: Final = "QUOTAPILOT_RULES_TABLE"
+ENV_LOG_TABLE: Final = "QUOTAPILOT_LOG_TABLE"  # the automation log: the audit trail
+ENV_EVENTS_TABLE: Final = "QUOTAPILOT_EVENTS_TABLE"
+ENV_IDEMPOTENCY_TABLE: Final = "QUOTAPILOT_IDEMPOTENCY_TABLE"
+ENV_LEDGER_TABLE: Final = "QUOTAPILOT_LEDGER_TABLE"
+ENV_ALERTS_TOPIC_ARN: Final = "QUOTAPILOT_ALERTS_TOPIC_ARN"
+ENV_EVENTS_TOPIC_ARN: Final = "QUOTAPILOT_EVENTS_TOPIC_ARN"
+ENV_EVENT_BUS: Final = "QUOTAPILOT_EVENT_BUS"
+ENV_APPROVAL_STATE_MACHINE_ARN: Final = "QUOTAPILOT_APPROVAL_STATE_MACHINE_ARN"
+#: Comma-separated IAM principal ARNs allowed to approve or deny increase requests.
+ENV_APPROVERS: Final = "QUOTAPILOT_APPROVERS"
+#: JSON list of {"account": "...", "role_arn": "..."} to collect from; empty: this account.
+ENV_ACCOUNTS: Final = "QUOTAPILOT_ACCOUNTS"
+#: Comma-separated regions to collect from.
+ENV_REGIONS: Final = "QUOTAPILOT_REGIONS"
+#: JSON object {"serving": source, "loadtest": source, "quotas": [...]} for the regression watch.
+ENV_REGRESSION_WATCH: Final = "QUOTAPILOT_REGRESSION_WATCH"
+ENV_ENVIRONMENT: Final = "QUOTAPILOT_ENVIRONMENT"
+
+# Engine function actions: the scheduled cycle is the default when "action" is absent.
+ACTION_CYCLE: Final = "cycle"
+ACTION_REGRESSION_WATCH: Final = "regression_watch"
+ACTION_EXECUTE_INCREASE: Final = "execute_increase"
+# Approval function actions.
+ACTION_APPROVAL_REQUEST: Final = "request"  # from the state machine, with the task token
+ACTION_APPROVAL_DECIDE: Final = "decide"  # from an approver, through the function URL
+
+# Events on quotapilot's custom bus.
+EVENT_SOURCE: Final = "quotapilot"
+DETAIL_THRESHOLD_EXCEEDED: Final = "Quota Threshold Exceeded"
+DETAIL_USAGE_SPIKE: Final = "Quota Usage Spike"
+DETAIL_PREDICTION_ALERT: Final = "Quota Prediction Alert"
+DETAIL_INFRASTRUCTURE_SCALING: Final = "Infrastructure Scaling"
+DETAIL_DISASTER_RECOVERY: Final = "Disaster Recovery"
+DETAIL_COST_OPTIMIZATION: Final = "Cost Optimization"
+DETAIL_TYPES: Final = (
+    DETAIL_THRESHOLD_EXCEEDED,
+    DETAIL_USAGE_SPIKE,
+    DETAIL_PREDICTION_ALERT,
+    DETAIL_INFRASTRUCTURE_SCALING,
+    DETAIL_DISASTER_RECOVERY,
+    DETAIL_COST_OPTIMIZATION,
+)
+
+# Service Quotas' own threshold-breach notifications arrive on the default bus as AWS Health
+# events (they need Service Quotas automatic management to be on).
+SERVICE_QUOTAS_EVENT_SOURCE: Final = "aws.health"
+SERVICE_QUOTAS_DETAIL_TYPE: Final = "AWS Health Event"
+SERVICE_QUOTAS_EVENT_TYPE_CODE: Final = "AWS_SERVICEQUOTAS_THRESHOLD_BREACH"
