@@ -143,6 +143,7 @@ class PlannedResource:
     type: str
     name: str
     urn: str = ""
+    id: str = ""  # the (mocked or deployed) physical id other resources refer to it by
     properties: Mapping[str, Any] = field(default_factory=dict)
     parent: str | None = None
     provider: str | None = None  # URN of the explicit provider resource, if any

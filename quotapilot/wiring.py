@@ -66,3 +66,7 @@ DETAIL_TYPES: Final = (
 SERVICE_QUOTAS_EVENT_SOURCE: Final = "aws.health"
 SERVICE_QUOTAS_DETAIL_TYPE: Final = "AWS Health Event"
 SERVICE_QUOTAS_EVENT_TYPE_CODE: Final = "AWS_SERVICEQUOTAS_THRESHOLD_BREACH"
+
+#: Set by the gate while it runs a Pulumi program under mocks to read its plan: components
+#: must not build Lambda bundles (pip installs) then; the plan needs resources, not code.
+ENV_OFFLINE_PLAN: Final = "QUOTAPILOT_OFFLINE_PLAN"
