@@ -70,3 +70,34 @@ SERVICE_QUOTAS_EVENT_TYPE_CODE: Final = "AWS_SERVICEQUOTAS_THRESHOLD_BREACH"
 #: Set by the gate while it runs a Pulumi program under mocks to read its plan: components
 #: must not build Lambda bundles (pip installs) then; the plan needs resources, not code.
 ENV_OFFLINE_PLAN: Final = "QUOTAPILOT_OFFLINE_PLAN"
+
+# DynamoDB key schemas the components create and the engine reads and writes: (partition key,
+# sort key or None); every key attribute is a string. The monitoring table also holds the
+# engine's small state items (alert cooldowns, request locks, approval tokens) under
+# prefixed partition keys, so that no extra table is needed.
+TABLE_KEYS: Final = {
+    ENV_MONITORING_TABLE: ("pk", "sk"),
+    ENV_RULES_TABLE: ("rule_id", None),
+    ENV_LOG_TABLE: ("log_id", None),
+    ENV_EVENTS_TABLE: ("event_id", None),
+    ENV_IDEMPOTENCY_TABLE: ("id", None),  # Powertools idempotency's default layout
+}
+#: TTL attribute (epoch seconds) on the monitoring, log and events tables.
+TTL_ATTRIBUTE: Final = "ttl"
+#: TTL attribute Powertools idempotency writes on the idempotency table.
+IDEMPOTENCY_TTL_ATTRIBUTE: Final = "expiration"
+
+# CloudWatch metrics the engine emits (embedded metric format, through its logs: no
+# PutMetricData permission). Dimension "function" = the wiring function name.
+METRICS_NAMESPACE: Final = "Quotapilot"
+METRIC_QUOTAS_EVALUATED: Final = "QuotasEvaluated"
+METRIC_ALERTS_SENT: Final = "AlertsSent"
+METRIC_ALERTS_SUPPRESSED: Final = "AlertsSuppressed"  # within the cooldown
+METRIC_INCREASES_REQUESTED: Final = "IncreasesRequested"
+METRIC_APPROVALS_REQUESTED: Final = "ApprovalsRequested"
+METRIC_COLLECTION_FAILURES: Final = "CollectionFailures"  # accounts/regions/quotas skipped
+METRIC_ACTION_FAILURES: Final = "ActionFailures"
+METRIC_EVENTS_PROCESSED: Final = "EventsProcessed"
+METRIC_EVENTS_REJECTED: Final = "EventsRejected"  # malformed or unknown: sent to the DLQ
+METRIC_REGRESSIONS: Final = "QuotaRegressions"  # serving limit below load-test
+METRIC_MAX_UTILISATION: Final = "MaxUtilisation"  # percent, the highest of the cycle

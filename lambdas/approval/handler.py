@@ -1,0 +1,10 @@
+"""The approval function: task tokens from the workflow, decisions from approvers."""
+
+from __future__ import annotations
+
+from quotapilot.engine.runtime import handle_approval, logger
+
+
+@logger.inject_lambda_context
+def handler(event, context):
+    return handle_approval(event, context)

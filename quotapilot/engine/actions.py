@@ -1,0 +1,221 @@
+"""What the engine does about a decision: alert, request an increase, or ask for approval;
+and :meth:`Actions.operate`, the decide-act-record step the cycle and the event processor
+share."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from quotapilot.domain import QuotaKey
+from quotapilot.engine.accounts import AccountClients
+from quotapilot.engine.alerts import Alert, Alerter, Cooldowns
+from quotapilot.engine.approval import ApprovalStarter, IncreaseRequest
+from quotapilot.engine.audit import AuditLog
+from quotapilot.engine.config import EngineConfig
+from quotapilot.engine.decision import Action, Decision, Situation, decide
+from quotapilot.engine.increase import IncreaseRequester, RequestLocks
+from quotapilot.engine.rules import Rule
+
+if TYPE_CHECKING:
+    from quotapilot.engine.cycle import CycleReport
+
+logger = logging.getLogger(__name__)
+
+
+class Actions:
+    """What the engine does about a decision: alert, request, or ask for approval."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        clients: AccountClients,
+        audit: AuditLog,
+        dynamodb: Any = None,
+        sns: Any = None,
+        stepfunctions: Any = None,
+        session: Any = None,
+    ) -> None:
+        self.config = config
+        self.clients = clients
+        self.audit = audit
+        self.locks = RequestLocks(config.monitoring_table, dynamodb, session=session)
+        self.alerter = Alerter(
+            config.alerts_topic_arn,
+            Cooldowns(config.monitoring_table, dynamodb, session=session),
+            sns,
+            session=session,
+        )
+        self.approvals = ApprovalStarter(
+            config.approval_state_machine_arn, stepfunctions, session=session
+        )
+        self._open: dict[tuple[str, str], set[tuple[str, str]] | None] = {}
+
+    def begin(self) -> None:
+        """Forget what the previous cycle or event learnt: a warm Lambda container reuses this
+        object, and open requests close, alerts are counted per run."""
+        self._open.clear()
+        self.alerter.sent = self.alerter.suppressed = 0
+
+    def requester(self, key: QuotaKey) -> IncreaseRequester:
+        region = "us-east-1" if key.is_global else key.region
+        return IncreaseRequester(
+            self.locks,
+            self.clients.client("service-quotas", key.account, region),
+            # Only a long-pending request needs Support: don't assume a role for it otherwise.
+            support_factory=lambda: self.clients.client("support", key.account, "us-east-1"),
+        )
+
+    def has_open_request(self, key: QuotaKey) -> bool:
+        """From one listing per account and region; unknown counts as no (the requester checks
+        the quota itself before asking)."""
+        slot = (key.account, key.region)
+        if slot not in self._open:
+            try:
+                client = self.requester(key).client
+                found: set[tuple[str, str]] = set()
+                for status in ("PENDING", "CASE_OPENED"):
+                    pages = client.get_paginator("list_requested_service_quota_change_history")
+                    for page in pages.paginate(Status=status):
+                        found |= {
+                            (r["ServiceCode"], r["QuotaCode"])
+                            for r in page.get("RequestedQuotas", [])
+                        }
+                self._open[slot] = found
+            except Exception as error:  # an optimisation; the requester re-checks
+                logger.warning("open requests unknown for %s: %s", slot, error)
+                self._open[slot] = None
+        found = self._open[slot]
+        return bool(found) and (key.service, key.code) in found  # type: ignore[operator]
+
+    def act(self, rule: Rule, decision: Decision, by: str, now: datetime) -> dict[str, Any]:
+        key = decision.key
+        if decision.action.is_alert:
+            message_id = self.alerter.send(
+                Alert(
+                    subject=f"quotapilot {decision.band}: {key.service} {key.code} in "
+                    f"{key.region} at {decision.utilization:.0f}%",
+                    level=decision.band.value,
+                    dedupe_key=str(key),
+                    body=_body(decision),
+                ),
+                cooldown=timedelta(minutes=rule.alert_cooldown_minutes),
+                now=now,
+            )
+            return {"status": "sent" if message_id else "suppressed", "message_id": message_id}
+        assert decision.new_limit is not None
+        if decision.action is Action.APPROVAL_REQUESTED:
+            request = IncreaseRequest.for_increase(
+                key,
+                decision.limit,
+                decision.new_limit,
+                decision.reason,
+                decision.estimated_monthly_cost,
+                by,
+            )
+            return {"status": self.approvals.start(request), "request_id": request.request_id}
+        outcome = self.requester(key).request(
+            key, decision.new_limit, reason=decision.reason, now=now
+        )
+        if outcome.new_request:
+            self.alerter.send(
+                Alert(
+                    f"quotapilot: requested {key.service} {key.code} -> {decision.new_limit:g}",
+                    "info",
+                    f"increase#{key}",
+                    {**_body(decision), "request_id": outcome.request_id},
+                ),
+                now=now,
+            )
+        return {
+            "status": outcome.status,
+            "request_id": outcome.request_id,
+            "case_id": outcome.case_id,
+        }
+
+    def operate(
+        self,
+        rule: Rule,
+        seen: Situation,
+        now: datetime,
+        *,
+        by: str,
+        observed: dict[str, Any],
+        report: CycleReport | None = None,
+    ) -> dict[str, Any] | None:
+        """Decide, act, record. Returns what was decided and done, or None (nothing to do)."""
+        decision = decide(rule, seen, now)
+        if decision is not None and decision.action.is_increase and self.has_open_request(seen.key):
+            decision = decide(
+                rule,
+                Situation(seen.key, seen.usage, seen.limit, seen.predicted, seen.adjustable, True),
+                now,
+            )
+        if decision is None:
+            return None
+        return self.carry_out(rule, decision, now, by=by, observed=observed, report=report)
+
+    def carry_out(
+        self,
+        rule: Rule,
+        decision: Decision,
+        now: datetime,
+        *,
+        by: str,
+        observed: dict[str, Any],
+        report: CycleReport | None = None,
+    ) -> dict[str, Any]:
+        key = decision.key
+        try:
+            outcome = self.act(rule, decision, by, now)
+        except Exception as error:  # one quota's failure must not stop the others
+            if report is not None:
+                report.failed("act", error, quota=str(key), action=decision.action.value)
+            else:
+                logger.warning("action %s failed for %s: %s", decision.action, key, error)
+            outcome = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
+        if report is not None:
+            report.max_utilisation = max(report.max_utilisation, min(decision.utilization, 1e9))
+            if outcome.get("status") == "requested":
+                report.increases_requested += 1
+            if decision.action is Action.APPROVAL_REQUESTED and outcome.get("status") == "started":
+                report.approvals_requested += 1
+        done = {
+            "quota": str(key),
+            "action": decision.action.value,
+            "new_limit": decision.new_limit,
+            **outcome,
+        }
+        if report is not None:
+            report.decisions.append(done)
+        self.audit.record(
+            decision.action.value,
+            subject=str(key),
+            seen=observed,
+            why=decision.reason,
+            done=done,
+            by=by,
+            now=now,
+        )
+        return done
+
+
+def _body(decision: Decision) -> dict[str, Any]:
+    key = decision.key
+    return {
+        "kind": decision.action.value,
+        "quota": {
+            "provider": key.provider,
+            "account": key.account,
+            "region": key.region,
+            "service": key.service,
+            "code": key.code,
+        },
+        "utilization": round(decision.utilization, 2),
+        "predicted_utilization": round(decision.predicted_utilization, 2),
+        "limit": decision.limit,
+        "new_limit": decision.new_limit,
+        "reason": decision.reason,
+    }

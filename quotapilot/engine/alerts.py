@@ -1,0 +1,136 @@
+"""Alerts to SNS: structured JSON, at most one per quota and level within the rule's cooldown.
+
+The cooldown is a conditional write on a state item in the monitoring table, so overlapping
+runs and retries can't both send: whoever claims the item sends; a failed publish gives the
+claim back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from quotapilot import permissions as p
+from quotapilot.engine.aws import UsesAws, error_code
+from quotapilot.permissions import Needs
+
+
+@dataclass(frozen=True)
+class Alert:
+    subject: str  # short, for e-mail subscribers
+    level: str  # warning | critical | emergency | info
+    dedupe_key: str  # one alert per dedupe_key and level within the cooldown
+    body: dict[str, Any]
+
+
+class Cooldowns(UsesAws):
+    """Claims "may I alert about X at level L now?" in the monitoring table."""
+
+    service = "dynamodb"
+    permissions = (
+        Needs(
+            ("dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            p.TABLE_MONITORING,
+            "claim and release alert cooldowns (conditional writes)",
+        ),
+    )
+
+    def __init__(self, table: str, client: Any = None, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        self.table = table
+
+    def _key(self, dedupe_key: str, level: str) -> dict[str, Any]:
+        return {"pk": {"S": f"cooldown#{dedupe_key}#{level}"}, "sk": {"S": "cooldown"}}
+
+    def claim(self, dedupe_key: str, level: str, cooldown: timedelta, now: datetime) -> bool:
+        from botocore.exceptions import ClientError
+
+        stamp = now.timestamp()
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=self._key(dedupe_key, level),
+                UpdateExpression="SET sent_at = :now, #ttl = :ttl",
+                ConditionExpression="attribute_not_exists(sent_at) OR sent_at <= :cutoff",
+                ExpressionAttributeNames={"#ttl": "ttl"},
+                ExpressionAttributeValues={
+                    ":now": {"N": repr(stamp)},
+                    ":cutoff": {"N": repr(stamp - cooldown.total_seconds())},
+                    ":ttl": {"N": str(int(stamp + cooldown.total_seconds() + 86_400))},
+                },
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, dedupe_key: str, level: str, now: datetime) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.delete_item(
+                TableName=self.table,
+                Key=self._key(dedupe_key, level),
+                ConditionExpression="sent_at = :now",
+                ExpressionAttributeValues={":now": {"N": repr(now.timestamp())}},
+            )
+        except ClientError as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
+
+
+class Alerter(UsesAws):
+    """Publishes alerts to the alerts topic, within cooldowns."""
+
+    service = "sns"
+    permissions = (
+        Needs(("sns:Publish",), p.TOPIC_ALERTS, "publish quota alerts and approval requests"),
+        *Cooldowns.permissions,
+    )
+
+    def __init__(
+        self,
+        topic_arn: str,
+        cooldowns: Cooldowns | None,
+        client: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(client, **kwargs)
+        self.topic_arn = topic_arn
+        self.cooldowns = cooldowns
+        self.sent = 0
+        self.suppressed = 0
+
+    def send(
+        self, alert: Alert, *, cooldown: timedelta = timedelta(0), now: datetime | None = None
+    ) -> str | None:
+        """Publish unless the same alert went out within ``cooldown``; returns the message id."""
+        now = now or datetime.now(UTC)
+        claimed = False
+        if self.cooldowns is not None and cooldown > timedelta(0):
+            if not self.cooldowns.claim(alert.dedupe_key, alert.level, cooldown, now):
+                self.suppressed += 1
+                return None
+            claimed = True
+        message = {
+            "source": "quotapilot",
+            "level": alert.level,
+            "at": now.isoformat(),
+            **alert.body,
+        }
+        try:
+            response = self.client.publish(
+                TopicArn=self.topic_arn,
+                Subject=alert.subject[:99],
+                Message=json.dumps(message, default=str, sort_keys=True),
+                MessageAttributes={"level": {"DataType": "String", "StringValue": alert.level}},
+            )
+        except Exception:
+            if claimed:
+                self.cooldowns.release(alert.dedupe_key, alert.level, now)  # type: ignore[union-attr]
+            raise
+        self.sent += 1
+        return str(response.get("MessageId", ""))

@@ -1,0 +1,263 @@
+"""Human approval of large increases.
+
+The engine starts the approval state machine with the request (:class:`ApprovalStarter`;
+the execution is named after the request id, so a second start is a no-op). The state machine
+calls the approval function with a task token; :class:`ApprovalDesk` stores it and notifies
+the approvers; an approver's decision completes the token. Only a listed approver may decide,
+and a decision is a conditional update from ``pending``, so it can't be replayed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from quotapilot import permissions as p
+from quotapilot.domain import QuotaKey
+from quotapilot.engine.alerts import Alert, Alerter
+from quotapilot.engine.audit import AuditLog
+from quotapilot.engine.aws import UsesAws, error_code, from_item, to_item
+from quotapilot.engine.exceptions import ApprovalError
+from quotapilot.permissions import Needs
+
+DENIED_ERROR = "QuotaIncreaseDenied"
+TOKEN_TTL = timedelta(days=30)
+
+
+def request_id_for(key: QuotaKey, desired_limit: float) -> str:
+    """Deterministic: overlapping runs asking for the same increase name the same execution."""
+    digest = hashlib.sha256(f"{key}|{desired_limit:g}".encode()).hexdigest()[:32]
+    return f"qp-{digest}"
+
+
+@dataclass(frozen=True)
+class IncreaseRequest:
+    """The state machine's input (the contract with the components' workflow)."""
+
+    request_id: str
+    key: dict[str, str]
+    current_limit: float
+    desired_limit: float
+    reason: str
+    estimated_monthly_cost: float
+    requested_by: str
+
+    @classmethod
+    def for_increase(
+        cls, key: QuotaKey, current: float, desired: float, reason: str, cost: float, by: str
+    ) -> IncreaseRequest:
+        return cls(request_id_for(key, desired), asdict(key), current, desired, reason, cost, by)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ApprovalStarter(UsesAws):
+    service = "stepfunctions"
+    permissions = (
+        Needs(("states:StartExecution",), p.STATE_MACHINE, "start the approval workflow"),
+    )
+
+    def __init__(self, state_machine_arn: str, client: Any = None, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        self.state_machine_arn = state_machine_arn
+
+    def start(self, request: IncreaseRequest) -> str:
+        """Start the workflow; "started" or "already_started"."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.start_execution(
+                stateMachineArn=self.state_machine_arn,
+                name=request.request_id,
+                input=json.dumps(request.to_json(), sort_keys=True),
+            )
+        except ClientError as error:
+            if error_code(error) == "ExecutionAlreadyExists":
+                return "already_started"
+            raise
+        return "started"
+
+
+class ApprovalDesk(UsesAws):
+    """The approval function's logic: park task tokens, take decisions from approvers."""
+
+    service = "dynamodb"
+    permissions = (
+        Needs(
+            ("dynamodb:PutItem", "dynamodb:UpdateItem"),
+            p.TABLE_MONITORING,
+            "store task tokens and decide them (conditional writes)",
+        ),
+        Needs(
+            ("states:SendTaskSuccess", "states:SendTaskFailure"),
+            p.STATE_MACHINE,
+            "complete the approval task",
+        ),
+        Needs(("sns:Publish",), p.TOPIC_ALERTS, "notify approvers"),
+    )
+
+    def __init__(
+        self,
+        table: str,
+        approvers: frozenset[str],
+        alerter: Alerter,
+        client: Any = None,
+        *,
+        states: Any = None,
+        audit: AuditLog | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(client, **kwargs)
+        self.audit = audit
+        self.table = table
+        self.approvers = approvers
+        self.alerter = alerter
+        self._states = states
+
+    @property
+    def states(self) -> Any:
+        if self._states is None:
+            from quotapilot.engine.aws import make_client
+
+            self._states = make_client("stepfunctions", session=self._session)
+        return self._states
+
+    @staticmethod
+    def _key(request_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"approval#{request_id}"}, "sk": {"S": "approval"}}
+
+    def park(self, task_token: str, request: dict[str, Any], now: datetime | None = None) -> str:
+        """Store the token (once) and notify the approvers; "parked" or "already_parked"."""
+        from botocore.exceptions import ClientError
+
+        now = now or datetime.now(UTC)
+        request_id = str(request["request_id"])
+        item = {
+            **self._key(request_id),
+            **to_item(
+                {
+                    "status": "pending",
+                    "task_token": task_token,
+                    "request": json.dumps(request, sort_keys=True, default=str),
+                    "requested_at": now.isoformat(),
+                    "ttl": int((now + TOKEN_TTL).timestamp()),
+                }
+            ),
+        }
+        try:
+            self.client.put_item(
+                TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return "already_parked"
+            raise
+        self.alerter.send(
+            Alert(
+                subject=f"quotapilot: approve increase {request_id}",
+                level="approval",
+                dedupe_key=request_id,
+                body={
+                    "kind": "approval_requested",
+                    "request": request,
+                    "how": {
+                        "action": "decide",
+                        "request_id": request_id,
+                        "decision": "approve|deny",
+                    },
+                },
+            ),
+            now=now,
+        )
+        if self.audit is not None:
+            self.audit.record(
+                "approval_pending",
+                subject=request_id,
+                seen=request,
+                why=str(request.get("reason", "")),
+                done={"notified": "approvers"},
+                by="approval-workflow",
+                now=now,
+            )
+            self.audit.flush()
+        return "parked"
+
+    def decide(
+        self,
+        caller_arn: str,
+        request_id: str,
+        decision: str,
+        comment: str = "",
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        from botocore.exceptions import ClientError
+
+        now = now or datetime.now(UTC)
+        if caller_arn not in self.approvers:
+            if self.audit is not None:
+                self.audit.record(
+                    "approval_refused",
+                    subject=request_id,
+                    why="caller is not an approver",
+                    done={"decision": decision},
+                    by=caller_arn,
+                    now=now,
+                )
+                self.audit.flush()
+            raise ApprovalError("not an approver", caller=caller_arn, request_id=request_id)
+        if decision not in ("approve", "deny"):
+            raise ApprovalError("decision must be approve or deny", decision=decision)
+        status = "approved" if decision == "approve" else "denied"
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=self._key(request_id),
+                UpdateExpression="SET #s = :s, approver = :a, decided_at = :t, #c = :c",
+                ConditionExpression="#s = :pending",
+                ExpressionAttributeNames={"#s": "status", "#c": "comment"},
+                ExpressionAttributeValues={
+                    ":s": {"S": status},
+                    ":a": {"S": caller_arn},
+                    ":t": {"S": now.isoformat()},
+                    ":c": {"S": comment},
+                    ":pending": {"S": "pending"},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ApprovalError(
+                    "no pending approval with this id (unknown or already decided)",
+                    request_id=request_id,
+                ) from None
+            raise
+        token = from_item(response["Attributes"])["task_token"]
+        outcome = {
+            "approved": status == "approved",
+            "approver": caller_arn,
+            "decided_at": now.isoformat(),
+        }
+        if status == "approved":
+            self.states.send_task_success(taskToken=token, output=json.dumps(outcome))
+        else:
+            self.states.send_task_failure(
+                taskToken=token,
+                error=DENIED_ERROR,
+                cause=(comment or f"denied by {caller_arn}")[:256],
+            )
+        if self.audit is not None:
+            self.audit.record(
+                f"approval_{status}",
+                subject=request_id,
+                seen={"request": from_item(response["Attributes"]).get("request")},
+                why=comment or status,
+                done=outcome,
+                by=caller_arn,
+                now=now,
+            )
+            self.audit.flush()
+        return {"request_id": request_id, "status": status, **outcome}

@@ -1,0 +1,190 @@
+"""The engine's cycle: load rules; collect limits and usage across accounts and regions;
+store the observations; forecast in one batch; decide; act; record.
+
+One failing account, region, quota or action is reported (in the cycle report and the audit
+log) and skipped; the rest of the cycle completes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from quotapilot.domain import QuotaKey, Reading
+from quotapilot.engine.accounts import AccountClients
+from quotapilot.engine.actions import Actions
+from quotapilot.engine.audit import AuditLog
+from quotapilot.engine.collect import SourceFactory, aws_source_factory, collect
+from quotapilot.engine.config import EngineConfig, MemberAccount
+from quotapilot.engine.decision import Situation
+from quotapilot.engine.forecasting import engine_forecaster
+from quotapilot.engine.rules import Rule, RuleBook, rule_for, rule_regions
+from quotapilot.engine.store import RuleStore, SeriesStore, append
+from quotapilot.forecast.base import Forecast, Forecaster
+
+logger = logging.getLogger(__name__)
+ENGINE = "quotapilot-engine"
+
+
+@dataclass
+class CycleReport:
+    started_at: str = ""
+    rules: int = 0
+    quotas_evaluated: int = 0
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+    alerts_sent: int = 0
+    alerts_suppressed: int = 0
+    increases_requested: int = 0
+    approvals_requested: int = 0
+    audit_unwritten: int = 0
+    max_utilisation: float = 0.0
+
+    def failed(self, stage: str, error: BaseException | str, **where: str) -> None:
+        text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        self.failures.append({"stage": stage, **where, "error": text})
+        logger.warning("cycle: %s failed", stage, extra={"where": where, "error": text})
+
+
+class Engine:
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        source_factory: SourceFactory | None = None,
+        forecaster: Forecaster | None = None,
+        clients: AccountClients | None = None,
+        dynamodb: Any = None,
+        sns: Any = None,
+        stepfunctions: Any = None,
+        session: Any = None,
+    ) -> None:
+        config.require(
+            "monitoring_table",
+            "rules_table",
+            "log_table",
+            "alerts_topic_arn",
+            "approval_state_machine_arn",
+        )
+        self.config = config
+        self.accounts = config.accounts or (MemberAccount(""),)
+        self.source_factory = source_factory or aws_source_factory(session)
+        self.forecaster = forecaster or engine_forecaster()
+        self.clients = clients or AccountClients(config.accounts, session=session)
+        self.rules = RuleStore(config.rules_table, dynamodb, session=session)
+        self.series = SeriesStore(config.monitoring_table, dynamodb, session=session)
+        self.audit = AuditLog(config.log_table, dynamodb, session=session)
+        self.actions = Actions(
+            config,
+            clients=self.clients,
+            audit=self.audit,
+            dynamodb=dynamodb,
+            sns=sns,
+            stepfunctions=stepfunctions,
+            session=session,
+        )
+
+    def run(self, now: datetime | None = None) -> CycleReport:
+        now = now or datetime.now(UTC)
+        report = CycleReport(started_at=now.isoformat())
+        self.actions.begin()
+        loaded, errors = self.rules.load()
+        rules = RuleBook(loaded)
+        report.rules = len(rules)
+        for error in errors:
+            report.failed("rules", error)
+            self.audit.record("rule_rejected", subject=str(error), why=str(error), now=now)
+        keys = list(
+            dict.fromkeys(
+                rule.key(region)
+                for rule in rules
+                for region in rule_regions(rule, list(self.config.regions))
+            )
+        )
+        collection = collect(self.accounts, list(self.config.regions), keys, self.source_factory)
+        for failure in collection.failures:
+            report.failed("collect", failure.pop("error"), **failure)
+        readings = self._measured(collection.readings, report)
+        forecasts = self._observe_and_forecast(readings, rules, report, now)
+        for key, reading in readings.items():
+            self._decide_and_act(
+                key, reading, rule_for(rules, key), forecasts.get(key), report, now
+            )
+        report.quotas_evaluated = len(readings)
+        report.alerts_sent = self.actions.alerter.sent
+        report.alerts_suppressed = self.actions.alerter.suppressed
+        report.audit_unwritten = self.audit.flush()
+        return report
+
+    def _measured(
+        self, readings: dict[QuotaKey, Reading], report: CycleReport
+    ) -> dict[QuotaKey, Reading]:
+        measured = {}
+        for key, reading in readings.items():
+            if reading.usage is None and reading.quota.limit is not None:
+                report.failed("collect", "no usage measured for this quota", quota=str(key))
+            else:
+                measured[key] = reading
+        return measured
+
+    def _observe_and_forecast(
+        self,
+        readings: dict[QuotaKey, Reading],
+        rules: RuleBook,
+        report: CycleReport,
+        now: datetime,
+    ) -> dict[QuotaKey, Forecast]:
+        try:
+            stored = self.series.load(readings)
+        except Exception as error:  # decide on current usage alone
+            report.failed("store", error)
+            stored = {}
+        updated = []
+        for key, reading in readings.items():
+            usage = reading.usage.value if reading.usage else 0.0
+            at = (
+                reading.usage.timestamp if reading.usage and reading.usage.timestamp else now
+            ).timestamp()
+            updated.append(append(stored.get(key), key, at, usage, reading.quota.limit))
+        try:
+            self.series.save(updated, now)
+        except Exception as error:
+            report.failed("store", error)
+        by_horizon: dict[float, list] = defaultdict(list)
+        for stored_series in updated:
+            rule = rule_for(rules, stored_series.key)
+            if rule is not None:
+                by_horizon[rule.forecast_horizon_hours * 3600.0].append(stored_series.series())
+        forecasts: dict[QuotaKey, Forecast] = {}
+        for horizon, batch in by_horizon.items():
+            try:
+                forecasts.update((f.key, f) for f in self.forecaster.forecast(batch, horizon))
+            except Exception as error:  # decide on current usage alone
+                report.failed("forecast", error)
+        return forecasts
+
+    def _decide_and_act(
+        self,
+        key: QuotaKey,
+        reading: Reading,
+        rule: Rule | None,
+        forecast: Forecast | None,
+        report: CycleReport,
+        now: datetime,
+    ) -> None:
+        if rule is None:
+            return
+        usage = reading.usage.value if reading.usage else 0.0
+        predicted = forecast.predicted if forecast else None
+        seen = Situation(key, usage, reading.quota.limit, predicted, reading.quota.adjustable)
+        observed = {
+            "usage": usage,
+            "limit": reading.quota.limit,
+            "predicted": predicted,
+            "forecast": forecast.method if forecast else None,
+            "rule": rule.rule_id,
+        }
+        self.actions.operate(rule, seen, now, by=ENGINE, observed=observed, report=report)

@@ -1,0 +1,33 @@
+"""Errors of the runtime engine."""
+
+from __future__ import annotations
+
+from quotapilot.exceptions import ConfigurationError, EngineError, EventValidationError, InputError
+
+
+class RuleError(InputError):
+    """An automation rule (rules table item or RULES.yaml entry) is invalid."""
+
+
+class HistoryError(InputError):
+    """A usage history file for ``quotapilot simulate`` is malformed."""
+
+
+class EngineConfigurationError(ConfigurationError):
+    """The engine's environment (tables, topics, accounts, regions) is missing or invalid."""
+
+
+class UnknownEventError(EventValidationError):
+    """An event's source or detail type is not one the event processor handles."""
+
+
+class MalformedEventError(EventValidationError):
+    """An event of a known type does not match its schema."""
+
+
+class ApprovalError(EngineError):
+    """An approval decision was refused (unknown request, not an approver, already decided)."""
+
+
+class ActionError(EngineError):
+    """An action (alert, increase request, approval start, audit write) failed."""

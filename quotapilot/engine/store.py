@@ -1,0 +1,186 @@
+"""The engine's tables: rules (read), and the monitoring table's rolling usage series.
+
+Each quota has ONE series item (``pk = series#<key>``) holding its recent observations as
+parallel lists, so a cycle reads and writes every quota's history in batches of 100/25 keys
+instead of one query per quota (the reference design's approach).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from quotapilot import permissions as p
+from quotapilot.domain import QuotaKey
+from quotapilot.engine.aws import UsesAws, from_item, to_item
+from quotapilot.engine.exceptions import RuleError
+from quotapilot.engine.rules import Rule, rule_from_mapping
+from quotapilot.forecast.base import Series
+from quotapilot.permissions import Needs
+
+logger = logging.getLogger(__name__)
+MAX_POINTS = 2016  # one week at five-minute cycles
+SERIES_TTL = timedelta(days=90)
+_BATCH_GET = 100
+_BATCH_WRITE = 25
+
+
+def _pack(numbers: Sequence[float]) -> bytes:
+    """A series as little-endian float64s: a few KB per quota, and (de)serialised in one call
+    instead of one DynamoDB number per point."""
+    packed = array("d", numbers)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _unpack(blob: Any) -> list[float]:
+    if not blob:
+        return []
+    packed = array("d")
+    packed.frombytes(bytes(blob.value if hasattr(blob, "value") else blob))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return packed.tolist()
+
+
+class RuleStore(UsesAws):
+    service = "dynamodb"
+    permissions = (Needs(("dynamodb:Scan",), p.TABLE_RULES, "load the automation rules"),)
+
+    def __init__(self, table: str, client: Any = None, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        self.table = table
+
+    def load(self) -> tuple[list[Rule], list[RuleError]]:
+        """Every valid rule, and the errors of the invalid ones (reported, not fatal)."""
+        rules: list[Rule] = []
+        errors: list[RuleError] = []
+        for page in self.client.get_paginator("scan").paginate(TableName=self.table):
+            for raw in page.get("Items", []):
+                item = from_item(raw)
+                try:
+                    rules.append(
+                        rule_from_mapping(
+                            item, path=self.table, entry=str(item.get("rule_id", "?"))
+                        )
+                    )
+                except RuleError as error:
+                    errors.append(error)
+        return rules, errors
+
+
+@dataclass
+class StoredSeries:
+    key: QuotaKey
+    times: list[float]
+    values: list[float]
+    limit: float | None
+
+    def series(self) -> Series:
+        return Series(self.key, self.times, self.values, self.limit)
+
+
+def _series_key(key: QuotaKey) -> dict[str, Any]:
+    return {"pk": {"S": f"series#{key}"}, "sk": {"S": "series"}}
+
+
+class SeriesStore(UsesAws):
+    """Reads and appends the rolling usage series of many quotas, in batches."""
+
+    service = "dynamodb"
+    permissions = (
+        Needs(
+            ("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"),
+            p.TABLE_MONITORING,
+            "read and store the quotas' usage series",
+        ),
+    )
+
+    def __init__(self, table: str, client: Any = None, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        self.table = table
+
+    def load(self, keys: Iterable[QuotaKey]) -> dict[QuotaKey, StoredSeries]:
+        wanted = {f"series#{key}": key for key in keys}
+        found: dict[QuotaKey, StoredSeries] = {}
+        names = list(wanted)
+        for start in range(0, len(names), _BATCH_GET):
+            request = {
+                self.table: {
+                    "Keys": [_series_key(wanted[n]) for n in names[start : start + _BATCH_GET]]
+                }
+            }
+            for attempt in range(8):
+                response = self.client.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self.table, []):
+                    item = from_item(raw)
+                    key = wanted[item["pk"]]
+                    found[key] = StoredSeries(
+                        key,
+                        _unpack(item.get("times")),
+                        _unpack(item.get("values")),
+                        item.get("limit"),
+                    )
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            if request:
+                raise RuntimeError(
+                    f"DynamoDB left {len(request[self.table]['Keys'])} series unread"
+                )
+        return found
+
+    def save(self, series: Sequence[StoredSeries], now: datetime) -> None:
+        ttl = int((now + SERIES_TTL).timestamp())
+        puts = [
+            {
+                "PutRequest": {
+                    "Item": {
+                        **_series_key(s.key),
+                        **to_item(
+                            {
+                                "times": _pack(s.times[-MAX_POINTS:]),
+                                "values": _pack(s.values[-MAX_POINTS:]),
+                                "limit": s.limit,
+                                "updated_at": now.isoformat(),
+                                "ttl": ttl,
+                            }
+                        ),
+                    }
+                }
+            }
+            for s in series
+        ]
+        for start in range(0, len(puts), _BATCH_WRITE):
+            request = {self.table: puts[start : start + _BATCH_WRITE]}
+            for attempt in range(8):
+                response = self.client.batch_write_item(RequestItems=request)
+                request = response.get("UnprocessedItems") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            if request:
+                raise RuntimeError(f"DynamoDB left {len(request[self.table])} series unwritten")
+
+
+def append(
+    stored: StoredSeries | None, key: QuotaKey, at: float, value: float, limit: float | None
+) -> StoredSeries:
+    if stored is None:
+        return StoredSeries(key, [at], [value], limit)
+    if stored.times and at <= stored.times[-1]:  # a retried cycle: don't add the point twice
+        stored.limit = limit
+        return stored
+    stored.times.append(at)
+    stored.values.append(value)
+    del stored.times[:-MAX_POINTS], stored.values[:-MAX_POINTS]
+    stored.limit = limit
+    return stored

@@ -1,0 +1,91 @@
+"""Fault injection: 20% of all AWS calls throttled or failed with 5xx. The cycle completes,
+nothing is requested twice, and no audit record is lost."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from quotapilot.domain import QuotaKey
+from quotapilot.engine.accounts import AccountClients
+from quotapilot.engine.aws import make_client
+from quotapilot.engine.cycle import Engine
+from tests.engine.conftest import put_rules
+from tests.engine.fakes import FakeSource, FaultInjector, GrowthForecaster, ServiceQuotasEndpoint
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+ACCOUNTS = ("111111111111", "222222222222")
+CODES = [f"L-{i:08d}" for i in range(15)]
+
+
+def test_cycle_under_throttling_and_5xx(stack):
+    put_rules(
+        stack,
+        *(
+            {
+                "service": "lambda",
+                "code": code,
+                "automation_level": level,
+                "unit_monthly_cost": 0,
+                "region": "us-east-1",
+            }
+            for code, level in zip(
+                CODES, ["full_auto", "alert_only", "auto_request"] * 5, strict=True
+            )
+        ),
+    )
+    # usage from 50% to 99%: every band, every level
+    values = {
+        QuotaKey("aws", "lambda", code, "us-east-1"): (100.0, 50.0 + i * 3.5)
+        for i, code in enumerate(CODES)
+    }
+    sources = {a: FakeSource(a, values) for a in ACCOUNTS}
+    faults = FaultInjector(rate=0.2, seed=11)
+    endpoints = {a: ServiceQuotasEndpoint() for a in ACCOUNTS}
+    dynamodb, sns, sfn = (
+        faults.attach(make_client(s, region="us-east-1"))
+        for s in ("dynamodb", "sns", "stepfunctions")
+    )
+
+    def run(at: datetime):
+        clients = AccountClients(stack.config.accounts)
+        for account in ACCOUNTS:
+            client = endpoints[account].attach(make_client("service-quotas", region="us-east-1"))
+            clients.inject("service-quotas", account, "us-east-1", faults.attach(client))
+        engine = Engine(
+            stack.config,
+            source_factory=lambda account, regions: sources[account.account],
+            forecaster=GrowthForecaster(),
+            clients=clients,
+            dynamodb=dynamodb,
+            sns=sns,
+            stepfunctions=sfn,
+        )
+        return engine.run(at)
+
+    reports = [run(NOW + timedelta(minutes=5 * i)) for i in range(3)]
+
+    # the faults really happened, at the rate asked for
+    assert faults.injected > 30 and 0.15 < faults.injected / faults.calls < 0.25
+    for report in reports:
+        assert report.quotas_evaluated == 2 * len(CODES)
+        assert [f for f in report.failures if f["stage"] != "collect"] == []
+        assert report.audit_unwritten == 0
+    # nothing requested twice, across retries and runs
+    for account, endpoint in endpoints.items():
+        per_quota = Counter(r["QuotaCode"] for r in endpoint.requests)
+        assert per_quota and max(per_quota.values()) == 1, (account, per_quota)
+    assert sum(r.increases_requested for r in reports) == sum(
+        len(e.requests) for e in endpoints.values()
+    )
+    # every decision of every run is in the audit log, once
+    audit = stack.scan(stack.config.log_table)
+    assert len(audit) == sum(len(r.decisions) for r in reports)
+    assert len({a["log_id"] for a in audit}) == len(audit)
+    # alerts: one per quota and level within the cooldown, despite retries
+    alerts = Counter(
+        (a["quota"]["account"], a["quota"]["code"], a["level"])
+        for a in stack.alerts()
+        if "quota" in a and a["kind"].startswith("alert_")
+    )
+    assert alerts and max(alerts.values()) == 1

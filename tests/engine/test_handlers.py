@@ -1,0 +1,118 @@
+"""The three Lambda handlers, as Lambda calls them, against moto."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from quotapilot import wiring
+from quotapilot.engine import runtime
+from quotapilot.engine.exceptions import MalformedEventError, UnknownEventError
+from tests.conftest import ROOT, load_event
+
+
+def handler_of(function: str):
+    spec = importlib.util.spec_from_file_location(
+        f"lambda_{function}", ROOT / "lambdas" / function / "handler.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.handler
+
+
+@pytest.fixture
+def deployed(stack, monkeypatch):
+    config = stack.config
+    env = {
+        wiring.ENV_MONITORING_TABLE: config.monitoring_table,
+        wiring.ENV_RULES_TABLE: config.rules_table,
+        wiring.ENV_LOG_TABLE: config.log_table,
+        wiring.ENV_EVENTS_TABLE: config.events_table,
+        wiring.ENV_IDEMPOTENCY_TABLE: config.idempotency_table,
+        wiring.ENV_ALERTS_TOPIC_ARN: config.alerts_topic_arn,
+        wiring.ENV_APPROVAL_STATE_MACHINE_ARN: config.approval_state_machine_arn,
+        wiring.ENV_APPROVERS: ",".join(config.approvers),
+        wiring.ENV_REGIONS: "us-east-1",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for cached in (runtime.config, runtime.engine, runtime.event_processor, runtime.approval_desk):
+        cached.cache_clear()
+    yield stack
+    for cached in (runtime.config, runtime.engine, runtime.event_processor, runtime.approval_desk):
+        cached.cache_clear()
+
+
+def test_events_handler_is_idempotent(deployed, lambda_context):
+    handler = handler_of("events")
+    event = load_event("engine_threshold_exceeded")
+    first = handler(event, lambda_context)
+    second = handler(event, lambda_context)
+    assert first == second and first["outcomes"][0]["action"] == "alert_emergency"
+    # processed once: one record, one alert
+    assert len(deployed.scan(deployed.config.events_table)) == 1
+    assert len(deployed.alerts()) == 1
+    assert len(deployed.scan(deployed.config.idempotency_table)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("engine_unknown_detail_type", UnknownEventError),
+        ("engine_malformed_threshold", MalformedEventError),
+    ],
+)
+def test_events_handler_raises_for_the_dead_letter_queue(deployed, lambda_context, name, error):
+    handler = handler_of("events")
+    with pytest.raises(error):
+        handler(load_event(name), lambda_context)
+    with pytest.raises(error):  # a retry is rejected again, not swallowed by idempotency
+        handler(load_event(name), lambda_context)
+    assert {r["status"] for r in deployed.scan(deployed.config.events_table)} == {"rejected"}
+
+
+def test_approval_handler_parks_then_refuses_a_stranger(deployed, lambda_context):
+    handler = handler_of("approval")
+    assert handler(load_event("engine_approval_request"), lambda_context)["status"] == "parked"
+    url_event = load_event("engine_approval_decide_url")
+    url_event["requestContext"]["authorizer"]["iam"]["userArn"] = (
+        "arn:aws:iam::111111111111:user/mallory"
+    )
+    response = handler(url_event, lambda_context)
+    assert (
+        response["statusCode"] == 403 and "not an approver" in json.loads(response["body"])["error"]
+    )
+
+
+def test_approval_handler_rejects_a_bad_body(deployed, lambda_context):
+    url_event = load_event("engine_approval_decide_url")
+    url_event["body"] = json.dumps({"action": "decide", "request_id": "qp-1", "decision": "maybe"})
+    response = handler_of("approval")(url_event, lambda_context)
+    assert response["statusCode"] == 400 and "decision" in json.loads(response["body"])["error"]
+
+
+def test_approval_handler_rejects_a_bad_state_machine_input(deployed, lambda_context):
+    event = load_event("engine_approval_request")
+    del event["task_token"]
+    with pytest.raises(MalformedEventError, match="task_token"):
+        handler_of("approval")(event, lambda_context)
+
+
+def test_engine_handler_runs_the_cycle_on_a_schedule(deployed, lambda_context, capsys):
+    result = handler_of("engine")(load_event("engine_scheduled"), lambda_context)
+    assert result["rules"] == 0 and result["quotas_evaluated"] == 0 and result["failures"] == []
+    emitted = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    assert (
+        emitted
+        and emitted[-1]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == wiring.METRICS_NAMESPACE
+    )
+    assert emitted[-1][wiring.METRIC_QUOTAS_EVALUATED] in (0, [0.0])
+
+
+def test_engine_handler_rejects_an_unknown_action(deployed, lambda_context):
+    with pytest.raises(MalformedEventError, match="action"):
+        handler_of("engine")({"action": "self_destruct"}, lambda_context)

@@ -1,0 +1,152 @@
+"""The regression watch, approved increases, and the engine's configuration."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+import yaml
+
+from quotapilot import wiring
+from quotapilot.engine.accounts import AccountClients
+from quotapilot.engine.alerts import Alerter, Cooldowns
+from quotapilot.engine.audit import AuditLog
+from quotapilot.engine.aws import make_client
+from quotapilot.engine.config import EngineConfig
+from quotapilot.engine.cycle import Engine
+from quotapilot.engine.exceptions import EngineConfigurationError
+from quotapilot.engine.execute import execute_increase
+from quotapilot.engine.models import ExecuteIncreaseInput
+from quotapilot.engine.regression import WatchConfig, watch
+from quotapilot.sources.snapshot import SnapshotSource
+from tests.conftest import load_event
+from tests.engine.fakes import GrowthForecaster, ServiceQuotasEndpoint
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def snapshot(tmp_path, name, limits):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "provider": "aws",
+                "quotas": [
+                    {"service": s, "code": c, "region": "us-east-1", "limit": v}
+                    for (s, c), v in limits.items()
+                ],
+            }
+        )
+    )
+    return str(path)
+
+
+def test_watch_alerts_when_serving_falls_behind(stack, tmp_path):
+    loadtest = snapshot(
+        tmp_path, "loadtest", {("lambda", "L-B99A9384"): 3000, ("ec2", "L-1216C47A"): 256}
+    )
+    serving = snapshot(
+        tmp_path, "serving", {("lambda", "L-B99A9384"): 1000, ("ec2", "L-1216C47A"): 512}
+    )
+    config = WatchConfig.from_mapping(
+        {
+            "serving": serving,
+            "loadtest": loadtest,
+            "quotas": [
+                {"service": "lambda", "code": "L-B99A9384", "region": "us-east-1"},
+                {"service": "ec2", "code": "L-1216C47A", "region": "us-east-1"},
+                {"service": "sqs", "code": "L-NOPE", "region": "us-east-1"},
+            ],
+        }
+    )
+    alerter = Alerter(stack.config.alerts_topic_arn, Cooldowns(stack.config.monitoring_table))
+    audit = AuditLog(stack.config.log_table)
+    report = watch(
+        config, alerter, audit, open_source=lambda spec: SnapshotSource.from_file(spec), now=NOW
+    )
+    assert report.checked == 2
+    assert [
+        (r["serving_limit"], r["loadtest_limit"], r["shortfall"]) for r in report.regressions
+    ] == [(1000, 3000, 2000)]
+    assert len(report.unknown) == 1 and "L-NOPE" in report.unknown[0]["quota"]
+    watch(config, alerter, audit, open_source=lambda spec: SnapshotSource.from_file(spec), now=NOW)
+    alerts = stack.alerts()
+    assert [a["kind"] for a in alerts] == ["quota_regression"]  # once a day, not every run
+    assert alerts[0]["quota"] == "aws:lambda/L-B99A9384@us-east-1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "entry"),
+    [
+        ({"loadtest": "a", "quotas": [{"service": "x", "code": "y"}]}, "serving"),
+        ({"serving": "a", "loadtest": "b", "quotas": []}, "quotas"),
+        ({"serving": "a", "loadtest": "b", "quotas": [{"service": "x"}]}, "quotas[0]"),
+    ],
+)
+def test_watch_config_errors_name_the_entry(raw, entry):
+    with pytest.raises(EngineConfigurationError) as caught:
+        WatchConfig.from_mapping(raw)
+    assert str(caught.value).startswith(f"{wiring.ENV_REGRESSION_WATCH}: ") or entry in str(
+        caught.value
+    )
+    assert entry in str(caught.value)
+
+
+def test_execute_an_approved_increase(stack):
+    endpoint = ServiceQuotasEndpoint()
+    clients = AccountClients(stack.config.accounts)
+    clients.inject(
+        "service-quotas",
+        "111111111111",
+        "us-east-1",
+        endpoint.attach(make_client("service-quotas", region="us-east-1")),
+    )
+    engine = Engine(
+        stack.config,
+        source_factory=lambda a, r: None,
+        forecaster=GrowthForecaster(),
+        clients=clients,
+    )
+    event = ExecuteIncreaseInput.model_validate(load_event("engine_execute_increase"))
+    done = execute_increase(engine.actions, event, now=NOW)
+    again = execute_increase(engine.actions, event, now=NOW)  # a retried invocation
+    assert done["status"] == "requested" and again["status"] == "already_open"
+    assert [(r["QuotaCode"], r["DesiredValue"]) for r in endpoint.requests] == [
+        ("L-1216C47A", 150.0)
+    ]
+    audit = stack.scan(stack.config.log_table)
+    assert {a["by"] for a in audit} == {"arn:aws:iam::111111111111:user/alice"}
+
+
+def test_execute_refuses_a_decrease():
+    event = load_event("engine_execute_increase")
+    event["request"]["desired_limit"] = 50
+    with pytest.raises(ValueError, match="desired_limit must be above current_limit"):
+        ExecuteIncreaseInput.model_validate(event)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        (wiring.ENV_ACCOUNTS, "not json", "not valid JSON"),
+        (wiring.ENV_ACCOUNTS, json.dumps([{"role_arn": "x"}]), '"account"'),
+        (wiring.ENV_REGRESSION_WATCH, "[1]", "JSON object"),
+    ],
+)
+def test_configuration_errors_name_the_variable(name, value, words):
+    with pytest.raises(EngineConfigurationError) as caught:
+        EngineConfig.from_env({name: value})
+    assert str(caught.value).startswith(name) and words in str(caught.value)
+
+
+def test_configuration_reads_lists():
+    config = EngineConfig.from_env(
+        {
+            wiring.ENV_REGIONS: "us-east-1, eu-west-1",
+            wiring.ENV_APPROVERS: "arn:a, arn:b",
+            wiring.ENV_ACCOUNTS: '[{"account": "1", "role_arn": "r"}]',
+        }
+    )
+    assert config.regions == ("us-east-1", "eu-west-1") and config.approvers == {"arn:a", "arn:b"}
+    assert config.accounts[0].role_arn == "r"
