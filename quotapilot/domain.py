@@ -167,6 +167,10 @@ class Demand:
     #: Part of the limit that can never be consumed (Lambda keeps 100 concurrency
     #: unreserved): the usable limit is ``limit - floor``. Combined by max, not summed.
     floor: float = 0.0
+    #: For a quota AWS applies per parent object (rules per event bus, services per ECS
+    #: cluster), the parent this demand lands in: demands are summed per parent and the
+    #: busiest parent is what must fit. Empty for account- or project-wide quotas.
+    per: str = ""
 
 
 class FindingKind(enum.StrEnum):

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from quotapilot.domain import GLOBAL, Demand, PlannedResource, Provider, QuotaKey, Scope
 from quotapilot.exceptions import CatalogueError
+
+if TYPE_CHECKING:
+    from quotapilot.catalogue.plan import PlanIndex
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class QuotaRef:
     name: str  # what the cloud calls it, e.g. "Concurrent executions"
     #: Part of the limit that can never be consumed (see :attr:`Demand.floor`).
     floor: float = 0.0
+    #: The parent object AWS applies the limit to ("event bus", "ECS cluster"), if not the
+    #: whole account or project (see :attr:`Demand.per`).
+    per: str = ""
 
     def key(self, region: str | None) -> QuotaKey:
         """The quota's key in ``region`` ("global" for global quotas, whatever the region)."""
@@ -61,9 +67,13 @@ class DemandRule:
     quotas: ClassVar[tuple[QuotaRef, ...]]
 
     def demand(
-        self, resource: PlannedResource, region: str | None
+        self, resource: PlannedResource, region: str | None, plan: PlanIndex | None = None
     ) -> Iterable[Demand | UnknownDemand]:
-        """Default: one of each declared quota per resource."""
+        """Default: one of each declared quota per resource.
+
+        ``plan`` looks up the other resources of the same plan (an Auto Scaling group's
+        launch template, an event rule's bus); rules that don't need it ignore it.
+        """
         for ref in self.quotas:
             yield self.one(ref, resource, region, 1)
 
@@ -71,14 +81,22 @@ class DemandRule:
 
     @staticmethod
     def one(
-        ref: QuotaRef, resource: PlannedResource, region: str | None, amount: float
+        ref: QuotaRef,
+        resource: PlannedResource,
+        region: str | None,
+        amount: float,
+        per: str = "",
     ) -> Demand | UnknownDemand:
         """A demand of ``amount`` on ``ref`` in ``region``, or unknown if there is no region."""
         if ref.scope is Scope.REGIONAL and not region:
             return UnknownDemand(
                 resource.type, resource.urn, "no region: set the provider's region", ref
             )
-        return Demand(ref.key(region), float(amount), resource.urn, ref.floor)
+        return Demand(ref.key(region), float(amount), resource.urn, ref.floor, per)
+
+    @staticmethod
+    def unknown(ref: QuotaRef | None, resource: PlannedResource, reason: str) -> UnknownDemand:
+        return UnknownDemand(resource.type, resource.urn, reason, ref)
 
     @classmethod
     def doc(cls) -> str:
@@ -114,10 +132,18 @@ class Catalogue:
         return self._rules.get(resource_type)
 
     def demand_for(
-        self, resource: PlannedResource, default_region: str | None = None
+        self,
+        resource: PlannedResource,
+        default_region: str | None = None,
+        plan: PlanIndex | None = None,
     ) -> list[Demand | UnknownDemand]:
         """What ``resource`` needs; empty for types that consume no tracked quota."""
         rule = self._rules.get(resource.type)
         if rule is None:
             return []
-        return list(rule.demand(resource, resource.region or default_region))
+        return list(rule.demand(resource, resource.region or default_region, plan))
+
+
+#: The one catalogue every rule module registers into (``quotapilot.catalogue`` imports them).
+catalogue = Catalogue()
+register = catalogue.register

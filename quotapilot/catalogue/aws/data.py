@@ -1,0 +1,79 @@
+"""Data stores and keys: DynamoDB, RDS, ElastiCache, S3, ECR, KMS, CloudWatch Logs."""
+
+from __future__ import annotations
+
+from quotapilot.catalogue.aws import refs
+from quotapilot.catalogue.counting import count_rule
+from quotapilot.catalogue.props import NotKnown, get, number, text
+from quotapilot.catalogue.registry import DemandRule, catalogue, register
+
+count_rule(
+    catalogue, "aws:dynamodb/table:Table", "aws", "One DynamoDB table.", refs.DYNAMODB_TABLES
+)
+count_rule(catalogue, "aws:rds/cluster:Cluster", "aws", "One RDS DB cluster.", refs.RDS_CLUSTERS)
+count_rule(
+    catalogue,
+    "aws:s3/bucket:Bucket",
+    "aws",
+    "One S3 general purpose bucket (a global quota).",
+    refs.S3_BUCKETS,
+)
+count_rule(
+    catalogue,
+    "aws:s3/bucketV2:BucketV2",
+    "aws",
+    "One S3 general purpose bucket (a global quota).",
+    refs.S3_BUCKETS,
+)
+count_rule(
+    catalogue, "aws:ecr/repository:Repository", "aws", "One ECR repository.", refs.ECR_REPOSITORIES
+)
+count_rule(catalogue, "aws:kms/key:Key", "aws", "One customer managed KMS key.", refs.KMS_KEYS)
+count_rule(
+    catalogue,
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws",
+    "One CloudWatch Logs log group.",
+    refs.LOG_GROUPS,
+)
+
+
+@register("aws:rds/instance:Instance")
+class RdsInstance(DemandRule):
+    """One DB instance, and its allocated storage against the account's total."""
+
+    provider = "aws"
+    quotas = (refs.RDS_INSTANCES, refs.RDS_STORAGE)
+
+    def demand(self, resource, region, plan=None):
+        yield self.one(refs.RDS_INSTANCES, resource, region, 1)
+        props = resource.properties
+        try:
+            engine = text(props, "engine", "")
+            if engine.startswith("aurora") or (
+                get(props, "allocatedStorage") is None
+                and (get(props, "replicateSourceDb") is not None)
+            ):
+                return  # Aurora storage belongs to the cluster; replicas copy their source
+            storage = number(props, "allocatedStorage")
+        except NotKnown as error:
+            yield self.unknown(refs.RDS_STORAGE, resource, error.reason)
+            return
+        yield self.one(refs.RDS_STORAGE, resource, region, storage)
+
+
+@register("aws:elasticache/cluster:Cluster")
+class ElastiCacheCluster(DemandRule):
+    """The cluster's cache nodes against the nodes-per-Region quota."""
+
+    provider = "aws"
+    quotas = (refs.ELASTICACHE_NODES,)
+
+    def demand(self, resource, region, plan=None):
+        try:
+            # A cluster joining a replication group takes its node count from the group.
+            nodes = number(resource.properties, "numCacheNodes", 1)
+        except NotKnown as error:
+            yield self.unknown(refs.ELASTICACHE_NODES, resource, error.reason)
+            return
+        yield self.one(refs.ELASTICACHE_NODES, resource, region, nodes)
