@@ -1,0 +1,93 @@
+"""``quotapilot check``: the quota gate, offline, for CI and for people."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+import typer
+
+
+class CheckFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    github = "github"
+
+
+def check(
+    program_dir: Path = typer.Argument(..., help="The Pulumi program's directory"),
+    stack: str = typer.Option(..., "--stack", help="Stack name: reads Pulumi.<stack>.yaml"),
+    quotas: str = typer.Option(
+        ..., "--quotas", help="Serving quotas: a snapshot file, aws, aws:REGION or gcp:PROJECT"
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", help="Load-test quotas to check for regression (same forms)"
+    ),
+    deployed: Path | None = typer.Option(
+        None, "--deployed", help="`pulumi stack export` JSON of what this stack already holds"
+    ),
+    config: list[str] = typer.Option([], "--config", help="KEY=VALUE config override"),
+    buffer: float = typer.Option(10.0, "--buffer", help="Safety buffer, percent of the limit"),
+    output_format: CheckFormat = typer.Option(CheckFormat.table, "--format"),
+    strict: bool = typer.Option(False, "--strict", help="Unknown quotas block instead of warn"),
+    low_headroom: float = typer.Option(
+        80.0, "--low-headroom", help="Warn when a quota ends at least this percent full"
+    ),
+    watch: list[str] = typer.Option(
+        [], "--watch", help="Also check PROVIDER:SERVICE/CODE@REGION for regression"
+    ),
+    policies: list[Path] = typer.Option([], "--policies", help="Extra .rego files or dirs"),
+    opa_url: str | None = typer.Option(None, "--opa-url", help="Evaluate on this OPA server"),
+    ledger: str | None = typer.Option(None, "--ledger", help="Ledger URL for --scope"),
+    scope: str | None = typer.Option(
+        None, "--scope", help="Ledger scope whose allocation the plan must fit"
+    ),
+) -> None:
+    """Check a Pulumi program's plan against the serving quotas (exit 1 when blocked)."""
+    from quotapilot.exceptions import InputError
+    from quotapilot.gate.check import parse_key, run_check
+    from quotapilot.gate.program import read_plan
+    from quotapilot.gate.report import as_github, as_json, print_table
+    from quotapilot.sources import open_source
+
+    if (ledger or scope) and not scope:
+        raise InputError("--ledger needs --scope (the team or stack the plan is charged to)")
+    plan = read_plan(program_dir, stack, config)
+    deployed_resources = []
+    if deployed is not None:
+        from quotapilot.ledger.export import read_export
+
+        deployed_resources = read_export(deployed)
+    allocation = None
+    if scope:
+        from quotapilot.ledger import default_url, open_ledger
+        from quotapilot.ledger.source import LedgerSource
+
+        allocation = LedgerSource(open_ledger(ledger or default_url()), scope)
+    result = run_check(
+        plan.resources,
+        open_source(quotas),
+        baseline=open_source(baseline) if baseline else None,
+        allocation=allocation,
+        allocation_scope=scope or "",
+        deployed=deployed_resources,
+        regions={"aws": plan.aws_region, "gcp": plan.gcp_region},
+        buffer=buffer / 100,
+        low_headroom_pct=low_headroom,
+        strict=strict,
+        watch=[parse_key(text) for text in watch],
+        policies=policies,
+        opa_url=opa_url,
+        project=plan.config.get("gcp:project", ""),
+    )
+    if output_format is CheckFormat.json:
+        typer.echo(as_json(result))
+    elif output_format is CheckFormat.github:
+        typer.echo(as_github(result))
+    else:
+        print_table(result)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)

@@ -1,0 +1,167 @@
+"""The quota gate's check: a plan against the serving quotas, the load-test baseline and,
+optionally, a team's allocation in the ledger.
+
+``run_check`` reads the sources once for every touched key, computes the facts
+(:mod:`quotapilot.gate.facts`), lets the Rego rules decide (:mod:`quotapilot.gate.verdicts`)
+and returns findings carrying the numbers and the remedy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from quotapilot.domain import (
+    Finding,
+    FindingKind,
+    PlannedResource,
+    QuotaKey,
+    Remedy,
+    Severity,
+)
+from quotapilot.exceptions import ConfigurationError, InputError
+from quotapilot.gate import facts as f
+from quotapilot.gate.verdicts import evaluate, load_policies
+from quotapilot.sources.base import QuotaSource
+
+DEFAULT_BUFFER = 0.10
+#: Warn when a change leaves a quota at least this full (of its usable limit, before the buffer).
+DEFAULT_LOW_HEADROOM_PCT = 80.0
+_KEY = re.compile(r"^(aws|gcp):([^/]+)/([^@]+)@(.+)$")
+
+
+def parse_key(text: str) -> QuotaKey:
+    """``aws:lambda/L-B99A9384@us-east-1`` (the form findings print) to a key."""
+    match = _KEY.match(text.strip())
+    if not match:
+        raise ConfigurationError(
+            "a quota must look like PROVIDER:SERVICE/CODE@REGION, e.g. "
+            "aws:lambda/L-B99A9384@us-east-1",
+            quota=text,
+        )
+    return QuotaKey(*match.groups())
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    facts: dict[QuotaKey, f.QuotaFacts]
+    buffer: float
+
+    @property
+    def passed(self) -> bool:
+        return not any(finding.blocks for finding in self.findings)
+
+
+def run_check(
+    resources: Sequence[PlannedResource],
+    serving: QuotaSource,
+    *,
+    baseline: QuotaSource | None = None,
+    allocation: QuotaSource | None = None,
+    allocation_scope: str = "",
+    deployed: Iterable[PlannedResource] = (),
+    regions: dict[str, str | None] | None = None,
+    buffer: float = DEFAULT_BUFFER,
+    low_headroom_pct: float = DEFAULT_LOW_HEADROOM_PCT,
+    strict: bool = False,
+    watch: Iterable[QuotaKey] = (),
+    policies: Sequence[str | Path] = (),
+    opa_url: str | None = None,
+    project: str = "",
+) -> CheckResult:
+    if not 0 <= buffer < 1:
+        raise InputError("the buffer must be at least 0% and below 100%", buffer=buffer)
+    regions = regions or {}
+    facts, unknown_demands = f.sum_demands(resources, regions)
+    for key in watch:
+        facts.setdefault(key, f.QuotaFacts(key))
+    held = f.held_by_stack(deployed, regions)
+    keys = list(facts)
+    f.apply_serving(facts, serving.read(keys), held)
+    if baseline is not None:
+        f.apply_baseline(facts, baseline.read(keys))
+    if allocation is not None:
+        f.apply_allocation(facts, allocation.read(keys))
+    document = f.input_document(
+        facts,
+        resources,
+        unknown_demands,
+        buffer=buffer,
+        low_headroom_pct=low_headroom_pct,
+        strict=strict,
+        scope=allocation_scope,
+    )
+    verdicts = evaluate(document, load_policies(list(policies)), opa_url)
+    by_label = {str(key): fact for key, fact in facts.items()}
+    findings = [
+        _finding(rule, verdict, by_label.get(str(verdict.get("key", ""))), buffer, project)
+        for rule, produced in sorted(verdicts.items())
+        for verdict in produced
+    ]
+    findings.sort(key=lambda x: (not x.blocks, x.kind, str(x.key)))
+    return CheckResult(findings, facts, buffer)
+
+
+def _finding(
+    rule: str, verdict: dict, fact: f.QuotaFacts | None, buffer: float, project: str
+) -> Finding:
+    severity = Severity.BLOCK if rule.startswith("deny_") else Severity.WARN
+    kind_text = str(verdict.get("kind") or rule.split("_", 1)[1])
+    try:
+        kind = FindingKind(kind_text)
+    except ValueError:
+        kind = FindingKind.EXCEEDS if severity is Severity.BLOCK else FindingKind.LOW_HEADROOM
+    message = str(verdict.get("message") or rule)
+    if fact is None:
+        return Finding(kind, severity, _NO_KEY, message, policy=rule)
+    remedy = None
+    shortfall = None
+    if kind is FindingKind.EXCEEDS:
+        usable = fact.usable(buffer) or 0.0
+        shortfall = round(fact.projected - usable, 6)
+        remedy = _remedy(fact.key, fact.desired_limit(buffer), project)
+    elif (
+        kind is FindingKind.REGRESSION
+        and fact.baseline_limit is not None
+        and not math.isinf(fact.baseline_limit)
+    ):
+        remedy = _remedy(fact.key, fact.baseline_limit, project)
+    return Finding(
+        kind,
+        severity,
+        fact.key,
+        message,
+        limit=fact.limit,
+        usage=fact.usage,
+        demand=fact.demand,
+        baseline_limit=fact.baseline_limit,
+        shortfall=shortfall,
+        remedy=remedy,
+        policy=rule,
+    )
+
+
+_NO_KEY = QuotaKey("aws", "unknown", "unknown", "unknown")
+
+
+def _remedy(key: QuotaKey, desired: float, project: str) -> Remedy:
+    value = int(desired) if float(desired).is_integer() else desired
+    if key.provider == "aws":
+        # Global quotas (IAM, S3, CloudFront) are managed in us-east-1.
+        region = "us-east-1" if key.is_global else key.region
+        command = (
+            f"aws service-quotas request-service-quota-increase --service-code {key.service} "
+            f"--quota-code {key.code} --desired-value {value} --region {region}"
+        )
+    else:
+        dimensions = "" if key.is_global else f" --dimensions=region={key.region}"
+        command = (
+            f"gcloud beta quotas preferences create --service={key.service} "
+            f"--quota-id={key.code} --preferred-value={value} "
+            f"--project={key.account or project or 'PROJECT_ID'}{dimensions}"
+        )
+    return Remedy(float(desired), command)

@@ -1,0 +1,221 @@
+"""The arithmetic of the check: per quota, demand, usage, limit, baseline; the input document.
+
+Python computes; Rego decides (:mod:`quotapilot.gate.verdicts`). One :class:`QuotaFacts` per
+quota the plan touches (plus any the config asks to watch for regression).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from quotapilot.catalogue import PlanIndex, UnknownDemand, catalogue
+from quotapilot.domain import Demand, PlannedResource, QuotaKey, Reading, Unknown
+from quotapilot.sources.base import SourceResult
+
+
+@dataclass
+class QuotaFacts:
+    key: QuotaKey
+    demand: float = 0.0
+    floor: float = 0.0
+    limit: float | None = None
+    usage: float | None = None  # other usage: the source's usage less what this stack holds
+    held: float = 0.0  # what the deployed stack already holds
+    baseline_limit: float | None = None
+    allocation_limit: float | None = None
+    allocation_usage: float | None = None
+    adjustable: bool | None = None
+    name: str = ""
+    unknown: str | None = None  # why the limit or usage could not be read
+    busiest: str = ""  # for per-parent quotas: the parent that needs the most
+    resources: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.key.provider}:{self.key.service}/{self.key.code}@{self.key.region}"
+
+    def usable(self, buffer: float) -> float | None:
+        if self.limit is None:
+            return None
+        return max(0.0, (self.limit - self.floor) * (1 - buffer))
+
+    @property
+    def projected(self) -> float:
+        return self.demand + (self.usage or 0.0)
+
+    def headroom(self, buffer: float) -> float | None:
+        usable = self.usable(buffer)
+        return None if usable is None else usable - self.projected
+
+    def desired_limit(self, buffer: float) -> float:
+        """The smallest limit that holds the plan with the buffer, rounded up."""
+        return float(math.ceil(self.projected / (1 - buffer) + self.floor))
+
+
+def default_region(resource: PlannedResource, regions: dict[str, str | None]) -> str | None:
+    return regions.get(resource.cloud)
+
+
+def sum_demands(
+    resources: Iterable[PlannedResource], regions: dict[str, str | None]
+) -> tuple[dict[QuotaKey, QuotaFacts], dict[str, list[str]]]:
+    """Demand per quota key (per-parent quotas: the busiest parent), and unknown demands
+    per resource URN."""
+    index = PlanIndex(resources)
+    per_parent: dict[QuotaKey, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    facts: dict[QuotaKey, QuotaFacts] = {}
+    unknown: dict[str, list[str]] = defaultdict(list)
+    for resource in index:
+        for answer in catalogue.demand_for(resource, default_region(resource, regions), index):
+            if isinstance(answer, UnknownDemand):
+                unknown[resource.urn or resource.name].append(answer.reason)
+                continue
+            assert isinstance(answer, Demand)
+            fact = facts.setdefault(answer.key, QuotaFacts(answer.key))
+            fact.floor = max(fact.floor, answer.floor)
+            fact.resources.append(resource.urn or resource.name)
+            if answer.per:
+                per_parent[answer.key][answer.per] += answer.amount
+            else:
+                fact.demand += answer.amount
+    for key, parents in per_parent.items():
+        busiest, amount = max(parents.items(), key=lambda item: (item[1], item[0]))
+        facts[key].demand += amount
+        facts[key].busiest = busiest
+    return facts, dict(unknown)
+
+
+def held_by_stack(
+    deployed: Iterable[PlannedResource], regions: dict[str, str | None]
+) -> dict[QuotaKey, float]:
+    """What the already-deployed stack holds of each quota (same catalogue, same sums)."""
+    facts, _ = sum_demands(deployed, regions)
+    return {key: fact.demand for key, fact in facts.items()}
+
+
+def apply_serving(
+    facts: dict[QuotaKey, QuotaFacts], result: SourceResult, held: dict[QuotaKey, float]
+) -> None:
+    for key, fact in facts.items():
+        answer = result.get(key)
+        if isinstance(answer, Unknown):
+            fact.unknown = answer.reason
+            continue
+        assert isinstance(answer, Reading)
+        fact.limit = answer.quota.limit
+        fact.adjustable = answer.quota.adjustable
+        fact.name = answer.quota.name
+        fact.held = held.get(key, 0.0)
+        if answer.usage is None:
+            fact.unknown = "the source does not measure its usage"
+        else:
+            # Re-previewing a deployed stack must not count what it already holds twice.
+            fact.usage = max(0.0, answer.usage.value - fact.held)
+
+
+def apply_baseline(facts: dict[QuotaKey, QuotaFacts], result: SourceResult) -> None:
+    for key, fact in facts.items():
+        answer = result.get(key)
+        if isinstance(answer, Reading):
+            fact.baseline_limit = answer.quota.limit
+            if fact.baseline_limit is None:
+                fact.baseline_limit = math.inf  # unlimited in load test
+
+
+def apply_allocation(facts: dict[QuotaKey, QuotaFacts], result: SourceResult) -> None:
+    for key, fact in facts.items():
+        answer = result.get(key)
+        if isinstance(answer, Reading) and answer.quota.limit is not None:
+            fact.allocation_limit = answer.quota.limit
+            fact.allocation_usage = max(
+                0.0, (answer.usage.value if answer.usage else 0.0) - fact.held
+            )
+
+
+def _num(value: float | None) -> float | None:
+    if value is None or math.isinf(value):
+        return None
+    return round(value, 6)
+
+
+def input_document(
+    facts: dict[QuotaKey, QuotaFacts],
+    resources: Iterable[PlannedResource],
+    unknown_demands: dict[str, list[str]],
+    *,
+    buffer: float,
+    low_headroom_pct: float,
+    strict: bool,
+    scope: str = "",
+) -> dict[str, Any]:
+    """The Rego input: resources in the shape Pulumi's OPA analyzer uses, plus the facts."""
+    quotas = []
+    for key, fact in sorted(facts.items(), key=lambda item: str(item[0])):
+        usable = fact.usable(buffer)
+        limit_less_floor = None if fact.limit is None else fact.limit - fact.floor
+        baseline = fact.baseline_limit
+        quotas.append(
+            {
+                "key": str(key),
+                "label": fact.label,
+                "provider": key.provider,
+                "service": key.service,
+                "code": key.code,
+                "region": key.region,
+                "demand": _num(fact.demand),
+                "usage": _num(fact.usage),
+                "limit": _num(fact.limit),
+                "floor": _num(fact.floor),
+                "usable": _num(usable),
+                "projected": _num(fact.projected),
+                "buffer_pct": round(buffer * 100, 2),
+                "projected_pct": (
+                    round(fact.projected / limit_less_floor * 100, 1) if limit_less_floor else None
+                ),
+                # an unlimited load-test limit is above any finite serving limit
+                "baseline_limit": (
+                    1e300 if baseline is not None and math.isinf(baseline) else _num(baseline)
+                ),
+                "allocation_limit": _num(fact.allocation_limit),
+                "allocation_usage": _num(fact.allocation_usage),
+                "unknown": fact.unknown,
+                "per": fact.busiest or None,
+            }
+        )
+    return {
+        "resources": [
+            {
+                "__type": r.type,
+                "__name": r.name,
+                "__urn": r.urn,
+                "__properties": _jsonable(r.properties),
+                "__unknown_demand": unknown_demands.get(r.urn or r.name, []),
+            }
+            for r in resources
+        ],
+        "quotas": quotas,
+        "settings": {
+            "buffer_pct": round(buffer * 100, 2),
+            "low_headroom_pct": low_headroom_pct,
+            "strict": strict,
+            "scope": scope,
+        },
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    from quotapilot.catalogue import UNKNOWN
+
+    if value is UNKNOWN:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value if not (isinstance(value, float) and math.isnan(value)) else None
+    return repr(value)

@@ -1,0 +1,109 @@
+# quotapilot's verdicts. Python computes the arithmetic (input.quotas: one fact per quota the
+# plan touches); these rules decide what blocks (deny_*) and what warns (warn_*). Teams add
+# their own rules in further .rego files in package quotapilot, named deny_* or warn_*, each
+# producing objects with at least "key" (a fact's key) and "message".
+package quotapilot
+
+import rego.v1
+
+# METADATA
+# title: Planned demand exceeds the serving quota
+# description: demand + other usage above the limit less the floor and the safety buffer.
+deny_exceeds contains finding if {
+	some fact in input.quotas
+	is_number(fact.limit)
+	is_number(fact.usage)
+	fact.projected > fact.usable
+	finding := {
+		"kind": "exceeds",
+		"key": fact.key,
+		"message": sprintf(
+			"%s needs %v (demand %v + usage %v) but only %v of %v is usable (%v%% buffer)",
+			[fact.label, fact.projected, fact.demand, fact.usage, fact.usable, fact.limit, fact.buffer_pct],
+		),
+	}
+}
+
+# METADATA
+# title: Serving quota regressed below the load-test environment's
+deny_regression contains finding if {
+	some fact in input.quotas
+	is_number(fact.baseline_limit)
+	fact.baseline_limit > limit_or_infinite(fact)
+	finding := {
+		"kind": "regression",
+		"key": fact.key,
+		"message": sprintf(
+			"%s: serving limit %v is below the load-test limit %v",
+			[fact.label, fact.limit, fact.baseline_limit],
+		),
+	}
+}
+
+# METADATA
+# title: Little headroom left after this change
+warn_low_headroom contains finding if {
+	some fact in input.quotas
+	is_number(fact.limit)
+	is_number(fact.usage)
+	fact.projected <= fact.usable
+	fact.projected_pct >= input.settings.low_headroom_pct
+	finding := {
+		"kind": "low_headroom",
+		"key": fact.key,
+		"message": sprintf(
+			"%s will be %v%% used after this change (%v of %v)",
+			[fact.label, fact.projected_pct, fact.projected, fact.limit],
+		),
+	}
+}
+
+# METADATA
+# title: A quota or a demand could not be determined
+warn_unknown contains finding if {
+	not input.settings.strict
+	some finding in unknown_findings
+}
+
+# METADATA
+# title: A quota or a demand could not be determined (strict mode blocks)
+deny_unknown contains finding if {
+	input.settings.strict
+	some finding in unknown_findings
+}
+
+unknown_findings contains finding if {
+	some fact in input.quotas
+	is_string(fact.unknown)
+	finding := {"kind": "unknown", "key": fact.key, "message": sprintf("%s: %s", [fact.label, fact.unknown])}
+}
+
+unknown_findings contains finding if {
+	some resource in input.resources
+	some reason in object.get(resource, "__unknown_demand", [])
+	finding := {
+		"kind": "unknown",
+		"key": "",
+		"message": sprintf("%s (%s): %s", [resource.__name, resource.__type, reason]),
+	}
+}
+
+# METADATA
+# title: Planned demand exceeds the team's allocation in the quota ledger
+deny_allocation contains finding if {
+	some fact in input.quotas
+	is_number(fact.allocation_limit)
+	fact.demand + fact.allocation_usage > fact.allocation_limit
+	finding := {
+		"kind": "allocation",
+		"key": fact.key,
+		"message": sprintf(
+			"%s: demand %v + allocated usage %v exceeds the allocation %v of %s",
+			[fact.label, fact.demand, fact.allocation_usage, fact.allocation_limit, input.settings.scope],
+		),
+	}
+}
+
+limit_or_infinite(fact) := fact.limit if is_number(fact.limit)
+
+limit_or_infinite(fact) := 1e300 if not is_number(fact.limit)
