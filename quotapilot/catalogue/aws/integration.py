@@ -65,7 +65,8 @@ class IamRole(DemandRule):
         except NotKnown as error:
             yield self.unknown(refs.IAM_ROLE_POLICIES, resource, error.reason)
             return
-        yield self.one(refs.IAM_ROLE_POLICIES, resource, region, attached, _role_key(resource))
+        if attached:
+            yield self.one(refs.IAM_ROLE_POLICIES, resource, region, attached, _role_key(resource))
 
 
 def _role_key(resource: PlannedResource) -> str:

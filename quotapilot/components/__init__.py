@@ -1,0 +1,6 @@
+"""Pulumi components: the quota automation stack, and quota requests per environment."""
+
+from quotapilot.components.args import QuotaAutomationArgs
+from quotapilot.components.automation import QuotaAutomation
+
+__all__ = ["QuotaAutomation", "QuotaAutomationArgs"]

@@ -1,0 +1,564 @@
+"""``QuotaAutomation``: one environment's complete quota automation stack.
+
+``QuotaAutomation("quota")`` with no arguments builds a safe stack: a customer-managed KMS
+key (rotated) encrypting every table, topic, queue and log group; on-demand tables with
+point-in-time recovery; the three functions with their own least-privilege roles (built from
+the Lambda code's own declarations, :data:`quotapilot.engine.permissions.FUNCTION_NEEDS`),
+X-Ray, a dead-letter queue and reserved concurrency; the EventBridge bus, rules and
+schedules; the approval workflow (a task token: no polling); alerts; a dashboard and alarms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from quotapilot import permissions, wiring
+from quotapilot.components import bundle, documents
+from quotapilot.components.args import QuotaAutomationArgs
+
+TYPE = "quotapilot:index:QuotaAutomation"
+
+
+class QuotaAutomation(pulumi.ComponentResource):
+    """The automation stack for one environment. See :class:`QuotaAutomationArgs`."""
+
+    def __init__(
+        self,
+        name: str,
+        args: QuotaAutomationArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(TYPE, name, None, opts)
+        self.args = args = args or QuotaAutomationArgs()
+        child = pulumi.ResourceOptions(parent=self)
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        account = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).account_id
+        tags = {"quotapilot:environment": args.environment}
+
+        self.key = aws.kms.Key(
+            f"{name}-key",
+            description=f"quotapilot {args.environment}: data at rest",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            tags=tags,
+            policy=pulumi.Output.all(account, region).apply(
+                lambda a: json.dumps(_key_policy(a[0], a[1]))
+            ),
+            opts=child,
+        )
+        self.tables = self._tables(name, args, tags, child)
+        self.alerts_topic = aws.sns.Topic(
+            f"{name}-alerts", kms_master_key_id=self.key.id, tags=tags, opts=child
+        )
+        self.events_topic = aws.sns.Topic(
+            f"{name}-events", kms_master_key_id=self.key.id, tags=tags, opts=child
+        )
+        for index, email in enumerate(args.alert_emails):
+            aws.sns.TopicSubscription(
+                f"{name}-alerts-email-{index}",
+                topic=self.alerts_topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=child,
+            )
+        self.dead_letters = aws.sqs.Queue(
+            f"{name}-dlq",
+            kms_master_key_id=self.key.id,
+            message_retention_seconds=1_209_600,
+            tags=tags,
+            opts=child,
+        )
+        self.bus = aws.cloudwatch.EventBus(f"{name}-bus", tags=tags, opts=child)
+        self.functions = self._functions(name, args, tags, child, account)
+        self.state_machine = self._workflow(name, args, tags, child)
+        self._wire_roles(name, account, child)
+        self._events(name, args, child)
+        self._observability(name, args, region, child)
+        self.approval_url = aws.lambda_.FunctionUrl(
+            f"{name}-approval-url",
+            function_name=self.functions[wiring.FUNCTION_APPROVAL].name,
+            authorization_type="AWS_IAM",
+            opts=child,
+        )
+        self.register_outputs(
+            {
+                "tables": {k: t.name for k, t in self.tables.items()},
+                "alerts_topic_arn": self.alerts_topic.arn,
+                "events_topic_arn": self.events_topic.arn,
+                "bus_name": self.bus.name,
+                "state_machine_arn": self.state_machine.arn,
+                "approval_url": self.approval_url.function_url,
+                "dashboard_url": self.dashboard_url,
+            }
+        )
+
+    # Data --------------------------------------------------------------------------------
+
+    def _tables(
+        self, name: str, args: QuotaAutomationArgs, tags, child
+    ) -> dict[str, aws.dynamodb.Table]:
+        layouts = {
+            permissions.TABLE_MONITORING: (wiring.ENV_MONITORING_TABLE, wiring.TTL_ATTRIBUTE),
+            permissions.TABLE_RULES: (wiring.ENV_RULES_TABLE, None),
+            permissions.TABLE_LOG: (wiring.ENV_LOG_TABLE, wiring.TTL_ATTRIBUTE),
+            permissions.TABLE_EVENTS: (wiring.ENV_EVENTS_TABLE, wiring.TTL_ATTRIBUTE),
+            permissions.TABLE_IDEMPOTENCY: (
+                wiring.ENV_IDEMPOTENCY_TABLE,
+                wiring.IDEMPOTENCY_TTL_ATTRIBUTE,
+            ),
+            # The ledger's usage is a running total: it must never expire.
+            permissions.TABLE_LEDGER: (wiring.ENV_LEDGER_TABLE, None),
+        }
+        tables = {}
+        for logical, (env, ttl) in layouts.items():
+            hash_key, range_key = wiring.TABLE_KEYS.get(env, ("pk", "sk"))
+            attributes = [{"name": hash_key, "type": "S"}]
+            if range_key:
+                attributes.append({"name": range_key, "type": "S"})
+            short = logical.split(":", 1)[1]
+            tables[logical] = aws.dynamodb.Table(
+                f"{name}-{short}",
+                billing_mode="PAY_PER_REQUEST",
+                hash_key=hash_key,
+                range_key=range_key,
+                attributes=attributes,
+                point_in_time_recovery={"enabled": True},
+                server_side_encryption={"enabled": True, "kms_key_arn": self.key.arn},
+                ttl={"attribute_name": ttl, "enabled": True} if ttl else None,
+                deletion_protection_enabled=logical
+                in (permissions.TABLE_LOG, permissions.TABLE_LEDGER),
+                tags=tags,
+                opts=child,
+            )
+        return tables
+
+    # Functions ---------------------------------------------------------------------------
+
+    def _functions(self, name, args: QuotaAutomationArgs, tags, child, account):
+        from quotapilot.engine.permissions import FUNCTION_ENV
+
+        functions: dict[str, aws.lambda_.Function] = {}
+        self.roles: dict[str, aws.iam.Role] = {}
+        self.log_groups: dict[str, aws.cloudwatch.LogGroup] = {}
+        env_values = self._env_values(args)
+        for function in wiring.FUNCTIONS:
+            log_group = aws.cloudwatch.LogGroup(
+                f"{name}-{function}-logs",
+                retention_in_days=args.log_retention_days,
+                kms_key_id=self.key.arn,
+                tags=tags,
+                opts=child,
+            )
+            role = aws.iam.Role(
+                f"{name}-{function}-role",
+                assume_role_policy=json.dumps(documents.assume_role("lambda.amazonaws.com")),
+                tags=tags,
+                opts=child,
+            )
+            variables = {
+                env: env_values[env] for env in FUNCTION_ENV[function] if env in env_values
+            }
+            functions[function] = aws.lambda_.Function(
+                f"{name}-{function}",
+                runtime="python3.11",
+                handler="handler.handler",
+                architectures=["x86_64"],
+                code=_code(function, args),
+                role=role.arn,
+                timeout=300 if function == wiring.FUNCTION_ENGINE else 60,
+                memory_size=args.memory_mb,
+                reserved_concurrent_executions=args.reserved_concurrency,
+                environment={"variables": variables},
+                kms_key_arn=self.key.arn,
+                tracing_config={"mode": "Active"},
+                dead_letter_config={"target_arn": self.dead_letters.arn},
+                logging_config={"log_format": "JSON", "log_group": log_group.name},
+                tags=tags,
+                opts=child,
+            )
+            self.roles[function] = role
+            self.log_groups[function] = log_group
+        # Asynchronous invocations (EventBridge) retry twice, then land in the DLQ.
+        for function in (wiring.FUNCTION_ENGINE, wiring.FUNCTION_EVENTS):
+            aws.lambda_.FunctionEventInvokeConfig(
+                f"{name}-{function}-async",
+                function_name=functions[function].name,
+                maximum_retry_attempts=2,
+                maximum_event_age_in_seconds=3600,
+                destination_config={"on_failure": {"destination": self.dead_letters.arn}},
+                opts=child,
+            )
+        return functions
+
+    def _env_values(self, args: QuotaAutomationArgs) -> Mapping[str, pulumi.Input[str]]:
+        t = self.tables
+        return {
+            wiring.ENV_MONITORING_TABLE: t[permissions.TABLE_MONITORING].name,
+            wiring.ENV_RULES_TABLE: t[permissions.TABLE_RULES].name,
+            wiring.ENV_LOG_TABLE: t[permissions.TABLE_LOG].name,
+            wiring.ENV_EVENTS_TABLE: t[permissions.TABLE_EVENTS].name,
+            wiring.ENV_IDEMPOTENCY_TABLE: t[permissions.TABLE_IDEMPOTENCY].name,
+            wiring.ENV_LEDGER_TABLE: t[permissions.TABLE_LEDGER].name,
+            wiring.ENV_ALERTS_TOPIC_ARN: self.alerts_topic.arn,
+            wiring.ENV_EVENTS_TOPIC_ARN: self.events_topic.arn,
+            wiring.ENV_EVENT_BUS: self.bus.name,
+            wiring.ENV_APPROVERS: ",".join(args.approvers),
+            wiring.ENV_ACCOUNTS: ",".join(args.accounts),
+            wiring.ENV_REGIONS: ",".join(args.regions),
+            wiring.ENV_REGRESSION_WATCH: ",".join(args.regression_watch),
+            wiring.ENV_ENVIRONMENT: args.environment,
+        }
+
+    def _logical_arns(self, account) -> dict[str, list[pulumi.Output[str]]]:
+        t = self.tables
+        return {
+            **{logical: [table.arn] for logical, table in t.items()},
+            permissions.TOPIC_ALERTS: [self.alerts_topic.arn],
+            permissions.TOPIC_EVENTS: [self.events_topic.arn],
+            permissions.EVENT_BUS: [self.bus.arn],
+            permissions.STATE_MACHINE: [self.state_machine.arn],
+            permissions.DEAD_LETTER_QUEUE: [self.dead_letters.arn],
+            permissions.KMS_KEY: [self.key.arn],
+            permissions.MEMBER_ACCOUNT_ROLE: [
+                pulumi.Output.from_input(f"arn:aws:iam::*:role/{self.args.member_role_name}")
+            ],
+        }
+
+    def _wire_roles(self, name, account, child) -> None:
+        from quotapilot.engine.permissions import FUNCTION_NEEDS
+
+        logical = self._logical_arns(account)
+        keys = list(logical)
+        flat = [arn for k in keys for arn in logical[k]]
+        sizes = [len(logical[k]) for k in keys]
+        for function, role in self.roles.items():
+            needs = FUNCTION_NEEDS[function]
+
+            def render(values, needs=needs, function=function):
+                arns, at = {}, 0
+                for key, size in zip(keys, sizes, strict=True):
+                    arns[key] = values[at : at + size]
+                    at += size
+                log_arn, dlq = values[-2], values[-1]
+                return json.dumps(documents.function_policy(needs, arns, log_arn, dlq))
+
+            aws.iam.RolePolicy(
+                f"{name}-{function}-policy",
+                role=role.id,
+                policy=pulumi.Output.all(
+                    *flat, self.log_groups[function].arn, self.dead_letters.arn
+                ).apply(render),
+                opts=child,
+            )
+
+    # Workflow ----------------------------------------------------------------------------
+
+    def _workflow(self, name, args: QuotaAutomationArgs, tags, child) -> aws.sfn.StateMachine:
+        approval = self.functions[wiring.FUNCTION_APPROVAL]
+        engine = self.functions[wiring.FUNCTION_ENGINE]
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-workflow-logs",
+            retention_in_days=args.log_retention_days,
+            kms_key_id=self.key.arn,
+            tags=tags,
+            opts=child,
+        )
+        role = aws.iam.Role(
+            f"{name}-workflow-role",
+            assume_role_policy=json.dumps(documents.assume_role("states.amazonaws.com")),
+            tags=tags,
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-workflow-policy",
+            role=role.id,
+            policy=pulumi.Output.all(
+                approval.arn, engine.arn, self.events_topic.arn, self.key.arn
+            ).apply(
+                lambda a: json.dumps(
+                    {
+                        "Version": documents.VERSION,
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": ["lambda:InvokeFunction"],
+                                "Resource": [a[0], a[1]],
+                            },
+                            {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [a[2]]},
+                            {
+                                "Effect": "Allow",
+                                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                                "Resource": [a[3]],
+                            },
+                            # Log delivery and X-Ray actions take no resource-level permissions.
+                            {
+                                "Effect": "Allow",
+                                "Resource": ["*"],
+                                "Action": [
+                                    "logs:CreateLogDelivery",
+                                    "logs:DeleteLogDelivery",
+                                    "logs:DescribeLogGroups",
+                                    "logs:DescribeResourcePolicies",
+                                    "logs:GetLogDelivery",
+                                    "logs:ListLogDeliveries",
+                                    "logs:PutResourcePolicy",
+                                    "logs:UpdateLogDelivery",
+                                    "xray:GetSamplingRules",
+                                    "xray:GetSamplingTargets",
+                                    "xray:PutTelemetryRecords",
+                                    "xray:PutTraceSegments",
+                                ],
+                            },
+                        ],
+                    }
+                )
+            ),
+            opts=child,
+        )
+        return aws.sfn.StateMachine(
+            f"{name}-approval",
+            role_arn=role.arn,
+            type="STANDARD",
+            definition=pulumi.Output.all(approval.arn, engine.arn, self.events_topic.arn).apply(
+                lambda a: json.dumps(
+                    documents.approval_state_machine(
+                        a[0], a[1], a[2], args.approval_timeout_seconds
+                    )
+                )
+            ),
+            logging_configuration={
+                "log_destination": log_group.arn.apply(lambda a: f"{a}:*"),
+                "include_execution_data": True,
+                "level": "ERROR",
+            },
+            tracing_configuration={"enabled": True},
+            tags=tags,
+            opts=child,
+        )
+
+    # Events ------------------------------------------------------------------------------
+
+    def _events(self, name, args: QuotaAutomationArgs, child) -> None:
+        engine = self.functions[wiring.FUNCTION_ENGINE]
+        events = self.functions[wiring.FUNCTION_EVENTS]
+        self.rules: dict[str, aws.cloudwatch.EventRule] = {}
+        targets = []
+        for index, detail_type in enumerate(wiring.DETAIL_TYPES):
+            rule = aws.cloudwatch.EventRule(
+                f"{name}-rule-{index}",
+                event_bus_name=self.bus.name,
+                description=f"quotapilot: {detail_type}",
+                event_pattern=json.dumps(documents.threshold_pattern(detail_type)),
+                opts=child,
+            )
+            targets.append((rule, events, None, self.bus.name))
+            self.rules[detail_type] = rule
+        breach = aws.cloudwatch.EventRule(
+            f"{name}-sq-breach",
+            description="Service Quotas threshold breaches (AWS Health)",
+            event_pattern=json.dumps(documents.service_quotas_pattern()),
+            opts=child,
+        )
+        targets.append((breach, events, None, None))
+        for rule_name, expression, action in (
+            ("cycle", args.schedule, wiring.ACTION_CYCLE),
+            ("regression-watch", args.regression_schedule, wiring.ACTION_REGRESSION_WATCH),
+        ):
+            rule = aws.cloudwatch.EventRule(
+                f"{name}-{rule_name}",
+                schedule_expression=expression,
+                description=f"quotapilot: {action}",
+                opts=child,
+            )
+            targets.append((rule, engine, json.dumps({"action": action}), None))
+        for index, (rule, function, payload, bus) in enumerate(targets):
+            aws.cloudwatch.EventTarget(
+                f"{name}-target-{index}",
+                rule=rule.name,
+                event_bus_name=bus,
+                arn=function.arn,
+                input=payload,
+                retry_policy={"maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 8},
+                dead_letter_config={"arn": self.dead_letters.arn},
+                opts=child,
+            )
+            aws.lambda_.Permission(
+                f"{name}-invoke-{index}",
+                action="lambda:InvokeFunction",
+                function=function.name,
+                principal="events.amazonaws.com",
+                source_arn=rule.arn,
+                opts=child,
+            )
+        rule_arns = [rule.arn for rule, *_ in targets]
+        aws.sqs.QueuePolicy(
+            f"{name}-dlq-policy",
+            queue_url=self.dead_letters.url,
+            policy=pulumi.Output.all(self.dead_letters.arn, *rule_arns).apply(
+                lambda a: json.dumps(
+                    {
+                        "Version": documents.VERSION,
+                        "Statement": [
+                            {
+                                "Sid": "EventBridgeDeadLetters",
+                                "Effect": "Allow",
+                                "Principal": {"Service": "events.amazonaws.com"},
+                                "Action": "sqs:SendMessage",
+                                "Resource": a[0],
+                                "Condition": {"ArnEquals": {"aws:SourceArn": list(a[1:])}},
+                            }
+                        ],
+                    }
+                )
+            ),
+            opts=child,
+        )
+
+    # Observability -----------------------------------------------------------------------
+
+    def _observability(self, name, args: QuotaAutomationArgs, region, child) -> None:
+        names = {fn: f.name for fn, f in self.functions.items()}
+        self.dashboard = aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=f"quotapilot-{args.environment}",
+            dashboard_body=pulumi.Output.all(
+                region, self.state_machine.arn, self.dead_letters.name, *names.values()
+            ).apply(
+                lambda a: json.dumps(
+                    documents.dashboard(
+                        a[0], args.environment, dict(zip(names, a[3:], strict=True)), a[1], a[2]
+                    )
+                )
+            ),
+            opts=child,
+        )
+        self.dashboard_url = pulumi.Output.concat(
+            "https://console.aws.amazon.com/cloudwatch/home?region=",
+            region,
+            "#dashboards:name=quotapilot-",
+            args.environment,
+        )
+        alarms = [
+            (
+                "engine-errors",
+                "AWS/Lambda",
+                "Errors",
+                {"FunctionName": self.functions[wiring.FUNCTION_ENGINE].name},
+                "Sum",
+            ),
+            (
+                "dead-letters",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": self.dead_letters.name},
+                "Maximum",
+            ),
+            (
+                "workflow-failures",
+                "AWS/States",
+                "ExecutionsFailed",
+                {"StateMachineArn": self.state_machine.arn},
+                "Sum",
+            ),
+        ]
+        for alarm, namespace, metric, dimensions, statistic in alarms:
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{alarm}",
+                namespace=namespace,
+                metric_name=metric,
+                dimensions=dimensions,
+                statistic=statistic,
+                period=300,
+                evaluation_periods=1,
+                threshold=0,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.alerts_topic.arn],
+                alarm_description=f"quotapilot {args.environment}: {alarm}",
+                opts=child,
+            )
+        aws.sns.TopicPolicy(
+            f"{name}-alerts-policy",
+            arn=self.alerts_topic.arn,
+            policy=self.alerts_topic.arn.apply(
+                lambda arn: json.dumps(
+                    {
+                        "Version": documents.VERSION,
+                        "Statement": [
+                            {
+                                "Sid": "CloudWatchAlarms",
+                                "Effect": "Allow",
+                                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                                "Action": "sns:Publish",
+                                "Resource": arn,
+                            }
+                        ],
+                    }
+                )
+            ),
+            opts=child,
+        )
+
+
+def _code(function: str, args: QuotaAutomationArgs) -> pulumi.Archive:
+    if function in args.code:
+        return pulumi.FileArchive(args.code[function])
+    if bundle.offline():
+        return pulumi.AssetArchive(
+            {"handler.py": pulumi.FileAsset(str(bundle.handler_file(function)))}
+        )
+    return pulumi.FileArchive(str(bundle.build(function)))
+
+
+def _key_policy(account: str, region: str) -> dict:
+    root = f"arn:aws:iam::{account}:root"
+    services = [
+        "cloudwatch.amazonaws.com",
+        "events.amazonaws.com",
+        "sns.amazonaws.com",
+        "states.amazonaws.com",
+    ]
+    return {
+        "Version": documents.VERSION,
+        "Statement": [
+            {
+                "Sid": "AccountAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": root},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "LogsEncrypt",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Action": [
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:*"
+                    }
+                },
+            },
+            {
+                "Sid": "ServicesUseForDelivery",
+                "Effect": "Allow",
+                "Principal": {"Service": services},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            },
+        ],
+    }
