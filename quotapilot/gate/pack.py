@@ -8,6 +8,7 @@ preview: ``quota-gate`` (mandatory: blocking findings) and ``quota-gate-advisori
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -61,10 +62,8 @@ def _raw(value: Any) -> Any:
 
     is_unknown = getattr(proxy, "_is_unknown", lambda v: False)
     if hasattr(value, "__getitem__") and not isinstance(value, str | bytes | list | dict):
-        try:
-            value = value["__target"]
-        except (KeyError, TypeError, IndexError):
-            pass
+        with contextlib.suppress(KeyError, TypeError, IndexError):
+            value = value["__target"]  # the unknown-checking proxy's raw value
     if isinstance(value, str) and is_unknown(value):
         return UNKNOWN
     if isinstance(value, dict):
