@@ -89,7 +89,7 @@ def gate_overhead(n: int, repeat: int) -> tuple[float, float, int]:
         for _ in range(repeat):
             t_plan, plan = timed(lambda: read_plan(directory, "bench"))
             t_check, _ = timed(
-                lambda: run_check(plan.resources, source, regions={"aws": "us-east-1"})
+                lambda plan=plan: run_check(plan.resources, source, regions={"aws": "us-east-1"})
             )
             plans.append(t_plan)
             checks.append(t_check)
