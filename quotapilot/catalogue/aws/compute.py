@@ -25,6 +25,10 @@ def vcpu_demand(
     count: float,
 ) -> Demand | UnknownDemand:
     """``count`` instances of ``instance_type`` against its On-Demand class quota."""
+    if not isinstance(instance_type, str):
+        return rule.unknown(
+            None, resource, f"instance type must be a string, got {instance_type!r}"
+        )
     try:
         ref = refs.EC2_VCPUS[ec2_class(instance_type)]
         vcpus = ec2_vcpus(instance_type)
