@@ -2,5 +2,12 @@
 
 from quotapilot.components.args import QuotaAutomationArgs
 from quotapilot.components.automation import QuotaAutomation
+from quotapilot.components.requests import QuotaLevel, QuotaRequests, QuotaRequestsArgs
 
-__all__ = ["QuotaAutomation", "QuotaAutomationArgs"]
+__all__ = [
+    "QuotaAutomation",
+    "QuotaAutomationArgs",
+    "QuotaLevel",
+    "QuotaRequests",
+    "QuotaRequestsArgs",
+]

@@ -80,7 +80,7 @@ class QuotaAutomation(pulumi.ComponentResource):
         self._wire_roles(name, account, child)
         self._events(name, args, child)
         self._observability(name, args, region, child)
-        self.approval_url = aws.lambda_.FunctionUrl(
+        self.approval_url_resource = aws.lambda_.FunctionUrl(
             f"{name}-approval-url",
             function_name=self.functions[wiring.FUNCTION_APPROVAL].name,
             authorization_type="AWS_IAM",
@@ -93,7 +93,7 @@ class QuotaAutomation(pulumi.ComponentResource):
                 "events_topic_arn": self.events_topic.arn,
                 "bus_name": self.bus.name,
                 "state_machine_arn": self.state_machine.arn,
-                "approval_url": self.approval_url.function_url,
+                "approval_url": self.approval_url_resource.function_url,
                 "dashboard_url": self.dashboard_url,
             }
         )
