@@ -75,6 +75,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             opts=child,
         )
         self.bus = aws.cloudwatch.EventBus(f"{name}-bus", tags=tags, opts=child)
+        self.artifacts = self._artifacts(name, tags, child)
         self.functions = self._functions(name, args, tags, child, account)
         self.state_machine = self._workflow(name, args, tags, child)
         self._wire_roles(name, account, child)
@@ -138,6 +139,40 @@ class QuotaAutomation(pulumi.ComponentResource):
             )
         return tables
 
+    def _artifacts(self, name, tags, child) -> aws.s3.Bucket:
+        """A private, encrypted, versioned bucket for the Lambda packages."""
+        bucket = aws.s3.Bucket(f"{name}-artifacts", tags=tags, opts=child)
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-artifacts-private",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketVersioning(
+            f"{name}-artifacts-versions",
+            bucket=bucket.id,
+            versioning_configuration={"status": "Enabled"},
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-artifacts-encryption",
+            bucket=bucket.id,
+            rules=[
+                {
+                    "apply_server_side_encryption_by_default": {
+                        "sse_algorithm": "aws:kms",
+                        "kms_master_key_id": self.key.arn,
+                    },
+                    "bucket_key_enabled": True,
+                }
+            ],
+            opts=child,
+        )
+        return bucket
+
     # Functions ---------------------------------------------------------------------------
 
     def _functions(self, name, args: QuotaAutomationArgs, tags, child, account):
@@ -155,6 +190,17 @@ class QuotaAutomation(pulumi.ComponentResource):
                 tags=tags,
                 opts=child,
             )
+            # Packages go through S3: the engine's (with the forecaster) is over Lambda's
+            # 50 MB direct-upload limit, and one path for all keeps them alike.
+            package = aws.s3.BucketObjectv2(
+                f"{name}-{function}-package",
+                bucket=self.artifacts.id,
+                key=f"lambda/{function}.zip",
+                source=_code(function, args),
+                server_side_encryption="aws:kms",
+                kms_key_id=self.key.arn,
+                opts=child,
+            )
             role = aws.iam.Role(
                 f"{name}-{function}-role",
                 assume_role_policy=json.dumps(documents.assume_role("lambda.amazonaws.com")),
@@ -169,7 +215,9 @@ class QuotaAutomation(pulumi.ComponentResource):
                 runtime="python3.11",
                 handler="handler.handler",
                 architectures=["x86_64"],
-                code=_code(function, args),
+                s3_bucket=self.artifacts.id,
+                s3_key=package.key,
+                s3_object_version=package.version_id,
                 role=role.arn,
                 timeout=300 if function == wiring.FUNCTION_ENGINE else 60,
                 memory_size=args.memory_mb,

@@ -29,6 +29,15 @@ LAMBDAS = ROOT / "lambdas"
 PACKAGE = ROOT / "quotapilot"
 #: What the Lambda code imports besides the standard library and boto3.
 RUNTIME_REQUIREMENTS = ("aws-lambda-powertools>=3,<4", "pydantic>=2.6,<3", "pyyaml>=6,<7")
+#: Only the engine forecasts; the other functions stay small and start fast.
+FORECAST_REQUIREMENTS = ("numpy>=1.26,<3", "scikit-learn>=1.4,<2")
+
+
+def requirements(function: str) -> tuple[str, ...]:
+    extra = FORECAST_REQUIREMENTS if function == wiring.FUNCTION_ENGINE else ()
+    return RUNTIME_REQUIREMENTS + extra
+
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -46,7 +55,7 @@ def handler_file(function: str) -> Path:
 def source_digest(function: str) -> str:
     """A hash of everything that goes into the package except third-party wheels."""
     digest = hashlib.sha256()
-    digest.update("\n".join(RUNTIME_REQUIREMENTS).encode())
+    digest.update("\n".join(requirements(function)).encode())
     digest.update(handler_file(function).read_bytes())
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(str(path.relative_to(ROOT)).encode())
@@ -56,7 +65,10 @@ def source_digest(function: str) -> str:
 
 def write_zip(source: Path, target: Path) -> None:
     """Zip ``source`` deterministically: sorted entries, fixed times, 0o644 files."""
-    files = sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(
+        (p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+        key=lambda p: p.relative_to(source).as_posix(),
+    )
     tmp = target.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in files:
@@ -93,7 +105,7 @@ def build(function: str, out_dir: Path | None = None, *, pip_args: tuple[str, ..
             "3.11",
             "--only-binary=:all:",
             *pip_args,
-            *RUNTIME_REQUIREMENTS,
+            *requirements(function),
         ]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:

@@ -221,3 +221,30 @@ def test_dogfood_the_gate_passes_roomy_and_blocks_tight(capsys):
     assert main([*common, "--quotas", str(ROOT / "examples/quotas/tight.yaml")]) == 1
     kinds = {f["kind"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert {"exceeds", "regression"} <= kinds
+
+
+def test_lambda_packages_live_in_a_private_encrypted_versioned_bucket(plan):
+    [bucket] = of(plan, "s3/bucket:Bucket")
+    [block] = of(plan, "s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert block.properties["bucket"] == bucket.id
+    assert all(
+        block.properties[k] is True
+        for k in (
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+        )
+    )
+    [encryption] = of(
+        plan, "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    )
+    rule = encryption.properties["rules"][0]["applyServerSideEncryptionByDefault"]
+    assert rule["sseAlgorithm"] == "aws:kms"
+    [versioning] = of(plan, "s3/bucketVersioning:BucketVersioning")
+    assert versioning.properties["versioningConfiguration"]["status"] == "Enabled"
+    packages = {p.properties["key"]: p for p in of(plan, "s3/bucketObjectv2:BucketObjectv2")}
+    assert set(packages) == {f"lambda/{f}.zip" for f in wiring.FUNCTIONS}
+    for function in of(plan, "lambda/function:Function"):
+        assert function.properties["s3Bucket"] == bucket.id
+        assert function.properties["s3Key"] in packages
