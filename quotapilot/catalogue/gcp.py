@@ -107,6 +107,21 @@ class ComputeInstance(GcpRule):
         yield from cpu_demands(self, resource, region, machine_type, 1)
 
 
+def gke_nodes(rule, resource, region, count_fields: tuple[str, ...]):
+    """Nodes per zone (the first count field that is set) x zones x the node machine type's
+    vCPUs; GKE's default machine type is e2-medium."""
+    props = resource.properties
+    try:
+        field = next((f for f in count_fields if get(props, f) is not None), count_fields[-1])
+        per_zone = number(props, field, 1)
+        zones = len(items(props, "nodeLocations")) or 1
+        machine_type = text(props, "nodeConfig.machineType", "e2-medium")
+    except NotKnown as error:
+        yield rule.unknown(None, resource, error.reason)
+        return
+    yield from cpu_demands(rule, resource, region, machine_type, per_zone * zones)
+
+
 @register("gcp:container/nodePool:NodePool")
 class GkeNodePool(GcpRule):
     """Node count x vCPUs of the node machine type (GKE defaults to e2-medium), per zone."""
@@ -114,19 +129,7 @@ class GkeNodePool(GcpRule):
     quotas = (*CPU_QUOTAS.values(), CPUS_ALL_REGIONS, INSTANCES)
 
     def gcp_demand(self, resource, region, plan):
-        props = resource.properties
-        try:
-            per_zone = (
-                number(props, "nodeCount", None)
-                if get(props, "nodeCount") is not None
-                else number(props, "initialNodeCount", 1)
-            )
-            zones = len(items(props, "nodeLocations")) or 1
-            machine_type = text(props, "nodeConfig.machineType", "e2-medium")
-        except NotKnown as error:
-            yield self.unknown(None, resource, error.reason)
-            return
-        yield from cpu_demands(self, resource, region, machine_type, per_zone * zones)
+        yield from gke_nodes(self, resource, region, ("nodeCount", "initialNodeCount"))
 
 
 @register("gcp:container/cluster:Cluster")
@@ -139,14 +142,7 @@ class GkeCluster(GcpRule):
         props = resource.properties
         if get(props, "removeDefaultNodePool") is True or get(props, "enableAutopilot") is True:
             return  # node pools are separate resources, or Google runs the nodes
-        try:
-            per_zone = number(props, "initialNodeCount", 1)
-            zones = len(items(props, "nodeLocations")) or 1
-            machine_type = text(props, "nodeConfig.machineType", "e2-medium")
-        except NotKnown as error:
-            yield self.unknown(None, resource, error.reason)
-            return
-        yield from cpu_demands(self, resource, region, machine_type, per_zone * zones)
+        yield from gke_nodes(self, resource, region, ("initialNodeCount",))
 
 
 @register("gcp:compute/disk:Disk")
@@ -220,40 +216,36 @@ def _run_cpu(resource: PlannedResource, scaling: str, limits: str) -> float:
     return instances * milli
 
 
-@register("gcp:cloudrunv2/service:Service")
-class CloudRunService(GcpRule):
-    """Max instances x CPU limit against Cloud Run's regional CPU allocation."""
+class RunCpuRule(GcpRule):
+    """Base for workloads on Cloud Run: max instances x CPU per instance."""
 
     quotas = (RUN_CPU,)
+    scaling: str
+    limits: str
 
     def gcp_demand(self, resource, region, plan):
         try:
-            amount = _run_cpu(
-                resource,
-                "template.scaling.maxInstanceCount",
-                "template.containers.0.resources.limits.cpu",
-            )
+            amount = _run_cpu(resource, self.scaling, self.limits)
         except (NotKnown, ValueError) as error:
             yield self.unknown(RUN_CPU, resource, getattr(error, "reason", str(error)))
             return
         yield self.one(RUN_CPU, resource, region, amount)
+
+
+@register("gcp:cloudrunv2/service:Service")
+class CloudRunService(RunCpuRule):
+    """Max instances x CPU limit against Cloud Run's regional CPU allocation."""
+
+    scaling = "template.scaling.maxInstanceCount"
+    limits = "template.containers.0.resources.limits.cpu"
 
 
 @register("gcp:cloudfunctionsv2/function:Function")
-class CloudFunction(GcpRule):
+class CloudFunction(RunCpuRule):
     """A 2nd gen function runs on Cloud Run: max instances x available CPU."""
 
-    quotas = (RUN_CPU,)
-
-    def gcp_demand(self, resource, region, plan):
-        try:
-            amount = _run_cpu(
-                resource, "serviceConfig.maxInstanceCount", "serviceConfig.availableCpu"
-            )
-        except (NotKnown, ValueError) as error:
-            yield self.unknown(RUN_CPU, resource, getattr(error, "reason", str(error)))
-            return
-        yield self.one(RUN_CPU, resource, region, amount)
+    scaling = "serviceConfig.maxInstanceCount"
+    limits = "serviceConfig.availableCpu"
 
 
 for _type, _doc, _ref in (
