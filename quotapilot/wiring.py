@@ -82,6 +82,13 @@ TABLE_KEYS: Final = {
     ENV_EVENTS_TABLE: ("event_id", None),
     ENV_IDEMPOTENCY_TABLE: ("id", None),  # Powertools idempotency's default layout
 }
+#: Secondary indexes for people and dashboards (the engine itself reads by key): table env
+#: name -> (index name, partition attribute and type, sort attribute and type).
+TABLE_INDEXES: Final = {
+    ENV_MONITORING_TABLE: ("by-service-utilisation", ("service", "S"), ("utilisation", "N")),
+    ENV_LOG_TABLE: ("by-action-time", ("kind", "S"), ("at", "S")),
+    ENV_EVENTS_TABLE: ("by-type-time", ("detail_type", "S"), ("received_at", "S")),
+}
 #: TTL attribute (epoch seconds) on the monitoring, log and events tables.
 TTL_ATTRIBUTE: Final = "ttl"
 #: TTL attribute Powertools idempotency writes on the idempotency table.

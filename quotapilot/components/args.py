@@ -32,6 +32,10 @@ class QuotaAutomationArgs:
     regression_watch: tuple[str, ...] = ()
     #: Email addresses subscribed to alerts (each confirms the subscription).
     alert_emails: tuple[str, ...] = ()
+    #: HTTPS endpoints subscribed to alerts (chat webhooks, incident tools).
+    alert_https_endpoints: tuple[str, ...] = ()
+    #: SQS queue ARNs subscribed to alerts (raw message delivery).
+    alert_sqs_queue_arns: tuple[str, ...] = ()
     #: IAM principal ARNs allowed to approve increases through the approval URL.
     approvers: tuple[str, ...] = ()
     #: How long an approval may wait before it is denied, in seconds.
@@ -60,6 +64,12 @@ class QuotaAutomationArgs:
         for email in self.alert_emails:
             if not _EMAIL.match(email):
                 problems.append(("alert_emails", f"{email!r} is not an email address"))
+        for url in self.alert_https_endpoints:
+            if not url.startswith("https://"):
+                problems.append(("alert_https_endpoints", f"{url!r} is not an https:// URL"))
+        for arn in self.alert_sqs_queue_arns:
+            if not arn.startswith("arn:aws:sqs:"):
+                problems.append(("alert_sqs_queue_arns", f"{arn!r} is not an SQS queue ARN"))
         for approver in self.approvers:
             if not approver.startswith("arn:aws:iam::"):
                 problems.append(("approvers", f"{approver!r} is not an IAM principal ARN"))

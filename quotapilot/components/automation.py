@@ -40,6 +40,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).account_id
         tags = {"quotapilot:environment": args.environment}
+        self.account = account
 
         self.key = aws.kms.Key(
             f"{name}-key",
@@ -59,12 +60,18 @@ class QuotaAutomation(pulumi.ComponentResource):
         self.events_topic = aws.sns.Topic(
             f"{name}-events", kms_master_key_id=self.key.id, tags=tags, opts=child
         )
-        for index, email in enumerate(args.alert_emails):
+        subscriptions = [
+            *(("email", e) for e in args.alert_emails),
+            *(("https", url) for url in args.alert_https_endpoints),
+            *(("sqs", arn) for arn in args.alert_sqs_queue_arns),
+        ]
+        for index, (protocol, endpoint) in enumerate(subscriptions):
             aws.sns.TopicSubscription(
-                f"{name}-alerts-email-{index}",
+                f"{name}-alerts-{protocol}-{index}",
                 topic=self.alerts_topic.arn,
-                protocol="email",
-                endpoint=email,
+                protocol=protocol,
+                endpoint=endpoint,
+                raw_message_delivery=protocol == "sqs",
                 opts=child,
             )
         self.dead_letters = aws.sqs.Queue(
@@ -122,6 +129,13 @@ class QuotaAutomation(pulumi.ComponentResource):
             attributes = [{"name": hash_key, "type": "S"}]
             if range_key:
                 attributes.append({"name": range_key, "type": "S"})
+            indexes = []
+            if env in wiring.TABLE_INDEXES:
+                index, (by, by_type), (then, then_type) = wiring.TABLE_INDEXES[env]
+                attributes += [{"name": by, "type": by_type}, {"name": then, "type": then_type}]
+                indexes.append(
+                    {"name": index, "hash_key": by, "range_key": then, "projection_type": "ALL"}
+                )
             short = logical.split(":", 1)[1]
             tables[logical] = aws.dynamodb.Table(
                 f"{name}-{short}",
@@ -129,6 +143,7 @@ class QuotaAutomation(pulumi.ComponentResource):
                 hash_key=hash_key,
                 range_key=range_key,
                 attributes=attributes,
+                global_secondary_indexes=indexes or None,
                 point_in_time_recovery={"enabled": True},
                 server_side_encryption={"enabled": True, "kms_key_arn": self.key.arn},
                 ttl={"attribute_name": ttl, "enabled": True} if ttl else None,
@@ -534,8 +549,8 @@ class QuotaAutomation(pulumi.ComponentResource):
         aws.sns.TopicPolicy(
             f"{name}-alerts-policy",
             arn=self.alerts_topic.arn,
-            policy=self.alerts_topic.arn.apply(
-                lambda arn: json.dumps(
+            policy=pulumi.Output.all(self.alerts_topic.arn, self.account).apply(
+                lambda a: json.dumps(
                     {
                         "Version": documents.VERSION,
                         "Statement": [
@@ -544,7 +559,9 @@ class QuotaAutomation(pulumi.ComponentResource):
                                 "Effect": "Allow",
                                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
                                 "Action": "sns:Publish",
-                                "Resource": arn,
+                                "Resource": a[0],
+                                # only this account's alarms
+                                "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}},
                             }
                         ],
                     }

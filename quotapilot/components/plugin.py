@@ -25,6 +25,8 @@ class QuotaAutomationInputs(TypedDict):
     member_role_name: NotRequired[str]
     regression_watch: NotRequired[list[str]]
     alert_emails: NotRequired[list[str]]
+    alert_https_endpoints: NotRequired[list[str]]
+    alert_sqs_queue_arns: NotRequired[list[str]]
     approvers: NotRequired[list[str]]
     approval_timeout_seconds: NotRequired[int]
     log_retention_days: NotRequired[int]

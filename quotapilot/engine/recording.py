@@ -34,6 +34,10 @@ class EventRecorder(UsesAws):
             "event_id": f"{event_id}#{status}",
             "status": status,
             "received_at": now.isoformat(),
+            # the events table's by-type index: what kind of event, whatever its shape
+            "detail_type": str(
+                (event.get("detail-type") if isinstance(event, dict) else None) or "unknown"
+            ),
             "event": json.dumps(event, default=str, sort_keys=True)[:350_000],
             "detail": detail[:4000],
             "ttl": int((now + EVENT_RETENTION).timestamp()),

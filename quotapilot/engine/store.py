@@ -87,6 +87,12 @@ class StoredSeries:
         return Series(self.key, self.times, self.values, self.limit)
 
 
+def _utilisation(series: StoredSeries) -> float | None:
+    if not series.values or not series.limit:
+        return None
+    return round(float(series.values[-1]) / float(series.limit) * 100.0, 2)
+
+
 def _series_key(key: QuotaKey) -> dict[str, Any]:
     return {"pk": {"S": f"series#{key}"}, "sk": {"S": "series"}}
 
@@ -150,6 +156,10 @@ class SeriesStore(UsesAws):
                                 "times": _pack(s.times[-MAX_POINTS:]),
                                 "values": _pack(s.values[-MAX_POINTS:]),
                                 "limit": s.limit,
+                                # the monitoring table's by-service index: quotas near
+                                # their limit, per service, without reading every series
+                                "service": s.key.service,
+                                "utilisation": _utilisation(s),
                                 "updated_at": now.isoformat(),
                                 "ttl": ttl,
                             }

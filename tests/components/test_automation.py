@@ -53,6 +53,17 @@ def test_tables_are_on_demand_encrypted_recoverable_and_keyed_as_the_engine_expe
         if short in env_of:
             hash_key, range_key = wiring.TABLE_KEYS[env_of[short]]
             assert p["hashKey"] == hash_key and p.get("rangeKey") == range_key
+    indexes = {
+        short: [
+            (i["name"], i["hashKey"], i["rangeKey"])
+            for i in t.properties.get("globalSecondaryIndexes", [])
+        ]
+        for short, t in tables.items()
+    }
+    assert indexes["monitoring"] == [("by-service-utilisation", "service", "utilisation")]
+    assert indexes["log"] == [("by-action-time", "kind", "at")]
+    assert indexes["events"] == [("by-type-time", "detail_type", "received_at")]
+    assert indexes["ledger"] == indexes["rules"] == indexes["idempotency"] == []
     assert "ttl" not in tables["ledger"].properties  # usage totals never expire
     assert tables["idempotency"].properties["ttl"]["attributeName"] == "expiration"
     assert tables["log"].properties["deletionProtectionEnabled"] is True
@@ -248,3 +259,18 @@ def test_lambda_packages_live_in_a_private_encrypted_versioned_bucket(plan):
     for function in of(plan, "lambda/function:Function"):
         assert function.properties["s3Bucket"] == bucket.id
         assert function.properties["s3Key"] in packages
+
+
+def test_alert_subscriptions_come_from_config(plan):
+    subscriptions = {
+        (s.properties["protocol"], s.properties["endpoint"])
+        for s in of(plan, "sns/topicSubscription:TopicSubscription")
+    }
+    assert subscriptions == {
+        ("email", "capacity-oncall@example.com"),
+        ("https", "https://hooks.example.com/quotapilot"),
+    }
+    [policy] = of(plan, "sns/topicPolicy:TopicPolicy")
+    [statement] = json.loads(policy.properties["policy"])["Statement"]
+    assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"

@@ -137,6 +137,12 @@ def test_second_cycle_requests_nothing_twice_and_alerts_within_cooldown_once(sta
     series = stored[LAMBDA.in_account(A)]
     assert series.values == [960.0, 960.0] and series.times[1] - series.times[0] == 300.0
     assert series.limit == 1000
+    [item] = [
+        i
+        for i in stack.scan(stack.config.monitoring_table)
+        if i["pk"] == f"series#{LAMBDA.in_account(A)}"
+    ]
+    assert (item["service"], float(item["utilisation"])) == ("lambda", 96.0)  # by-service index
 
 
 def test_failing_account_and_quota_are_reported_and_skipped(stack):

@@ -64,7 +64,9 @@ def test_threshold_exceeded_acts_under_the_rule(stack):
     ]
     recorded = stack.scan(stack.config.events_table)
     assert [r["status"] for r in recorded] == ["received"]
+    assert recorded[0]["detail_type"] == "Quota Threshold Exceeded"  # the by-type index key
     audit = stack.scan(stack.config.log_table)
+    assert {"kind", "at"} <= set(audit[0])  # the by-action-time index keys
     assert audit[0]["by"].startswith("event:Quota Threshold Exceeded:")
 
 
