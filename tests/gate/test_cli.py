@@ -100,3 +100,40 @@ def test_input_errors_exit_2_with_one_line(snapshot, capsys, tmp_path):
     bad.write_text("provider: aws\naccount: '123456789012'\nquotas:\n  - {service: ec2}\n")
     code, _, err = run(capsys, "--quotas", str(bad))
     assert code == 2 and "quotas[0]" in err
+
+
+def test_deployed_export_is_not_counted_twice(snapshot, capsys, tmp_path):
+    """Re-previewing a deployed stack: its own 6 vCPUs are already in the usage."""
+    from quotapilot.gate.program import read_plan
+
+    plan = read_plan(BASIC, "prod")
+    resources = [
+        {
+            "urn": "urn:pulumi:prod::basic::pulumi:providers:aws::default",
+            "type": "pulumi:providers:aws",
+            "id": "p",
+            "inputs": {"region": "eu-west-1"},
+        }
+    ]
+    for r in plan.resources:
+        resources.append(
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "id": r.id,
+                "provider": "urn:pulumi:prod::basic::pulumi:providers:aws::default::p",
+                "inputs": json.loads(json.dumps(dict(r.properties), default=str)),
+                "outputs": json.loads(json.dumps(dict(r.properties), default=str)),
+            }
+        )
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"version": 3, "deployment": {"resources": resources}}))
+    full = [{"service": "ec2", "code": "L-1216C47A", "limit": 16, "usage": 12}]
+    code, out, _ = run(capsys, "--quotas", str(snapshot(full)), "--format", "json")
+    assert code == 1  # 6 more on top of 12 would not fit 14.4
+    code, out, _ = run(
+        capsys, "--quotas", str(snapshot(full)), "--deployed", str(export), "--format", "json"
+    )
+    document = json.loads(out)
+    ec2 = next(q for q in document["quotas"] if q["quota"] == "aws:ec2/L-1216C47A@eu-west-1")
+    assert code == 0 and ec2["usage"] == 6 and ec2["demand"] == 6

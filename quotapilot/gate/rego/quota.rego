@@ -18,11 +18,16 @@ deny_exceeds contains finding if {
 		"kind": "exceeds",
 		"key": fact.key,
 		"message": sprintf(
-			"%s needs %v (demand %v + usage %v) but only %v of %v is usable (%v%% buffer)",
-			[fact.label, fact.projected, fact.demand, fact.usage, fact.usable, fact.limit, fact.buffer_pct],
+			"%s needs %v (demand %v + usage %v) but only %v of %v is usable (%v%% buffer%s)",
+			[fact.label, fact.projected, fact.demand, fact.usage, fact.usable, fact.limit, fact.buffer_pct, kept_back(fact)],
 		),
 	}
 }
+
+# Lambda keeps 100 of the account's concurrency unreserved: say so when it matters.
+kept_back(fact) := sprintf(", %v kept back by AWS", [fact.floor]) if fact.floor > 0
+
+kept_back(fact) := "" if fact.floor == 0
 
 # METADATA
 # title: Serving quota regressed below the load-test environment's
