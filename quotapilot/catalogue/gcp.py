@@ -122,6 +122,44 @@ def gke_nodes(rule, resource, region, count_fields: tuple[str, ...]):
     yield from cpu_demands(rule, resource, region, machine_type, per_zone * zones)
 
 
+def _template_machine_type(resource, plan) -> str:
+    """The machine type of the instance template a group's first version points at."""
+    reference = get(resource.properties, "versions.0.instanceTemplate")
+    if reference is None:
+        reference = get(resource.properties, "instanceTemplate")
+    if not isinstance(reference, str):
+        raise NotKnown("the instance template is not known until apply")
+    template = None
+    if plan is not None:
+        template = plan.find(reference, "gcp:compute/instanceTemplate:InstanceTemplate") or (
+            plan.find(reference.rsplit("/", 1)[-1], "gcp:compute/instanceTemplate:InstanceTemplate")
+        )
+    if template is None:
+        raise NotKnown(f"instance template {reference!r} is not in this plan")
+    return text(template.properties, "machineType")
+
+
+@register("gcp:compute/instanceGroupManager:InstanceGroupManager")
+class InstanceGroupManager(GcpRule):
+    """Target size x vCPUs of the instance template's machine type, in the zone's region."""
+
+    quotas = (*CPU_QUOTAS.values(), CPUS_ALL_REGIONS, INSTANCES)
+
+    def gcp_demand(self, resource, region, plan):
+        try:
+            size = number(resource.properties, "targetSize", 0)
+            machine_type = _template_machine_type(resource, plan)
+        except NotKnown as error:
+            yield self.unknown(None, resource, error.reason)
+            return
+        yield from cpu_demands(self, resource, region, machine_type, size)
+
+
+@register("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager")
+class RegionInstanceGroupManager(InstanceGroupManager):
+    """Target size x vCPUs of the instance template's machine type, across the region."""
+
+
 @register("gcp:container/nodePool:NodePool")
 class GkeNodePool(GcpRule):
     """Node count x vCPUs of the node machine type (GKE defaults to e2-medium), per zone."""

@@ -184,6 +184,54 @@ CASES: dict[str, list[tuple]] = {
         ),
         ({"machineType": "n9-mega-1", "zone": "us-central1-a"}, [UNKNOWN]),
     ],
+    "gcp:compute/instanceGroupManager:InstanceGroupManager": [
+        (
+            {"zone": "us-central1-b", "targetSize": 4, "versions": [{"instanceTemplate": "tpl-1"}]},
+            [
+                ("compute.googleapis.com", "N2-CPUS-per-project-region", "us-central1", 32),
+                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 32),
+                ("compute.googleapis.com", "INSTANCES-per-project-region", "us-central1", 4),
+            ],
+            [
+                {
+                    "type": "gcp:compute/instanceTemplate:InstanceTemplate",
+                    "name": "tpl",
+                    "id": "tpl-1",
+                    "properties": {"machineType": "n2-standard-8"},
+                }
+            ],
+        ),
+        (
+            {
+                "zone": "us-central1-b",
+                "targetSize": 2,
+                "versions": [{"instanceTemplate": "projects/p/global/instanceTemplates/tpl-x"}],
+            },
+            [UNKNOWN],
+        ),
+    ],
+    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": [
+        (
+            {
+                "region": "europe-west4",
+                "targetSize": 3,
+                "versions": [{"instanceTemplate": "tpl-1"}],
+            },
+            [
+                ("compute.googleapis.com", "CPUS-per-project-region", "europe-west4", 6),
+                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 6),
+                ("compute.googleapis.com", "INSTANCES-per-project-region", "europe-west4", 3),
+            ],
+            [
+                {
+                    "type": "gcp:compute/instanceTemplate:InstanceTemplate",
+                    "name": "tpl",
+                    "id": "tpl-1",
+                    "properties": {"machineType": "e2-medium"},
+                }
+            ],
+        ),
+    ],
     "gcp:container/nodePool:NodePool": [
         (
             {

@@ -137,3 +137,87 @@ def test_deployed_export_is_not_counted_twice(snapshot, capsys, tmp_path):
     document = json.loads(out)
     ec2 = next(q for q in document["quotas"] if q["quota"] == "aws:ec2/L-1216C47A@eu-west-1")
     assert code == 0 and ec2["usage"] == 6 and ec2["demand"] == 6
+
+
+def test_gcp_program_against_a_gcp_snapshot(capsys, tmp_path):
+    import yaml
+
+    serving = tmp_path / "gcp.yaml"
+    serving.write_text(
+        yaml.safe_dump(
+            {
+                "provider": "gcp",
+                "project": "acme-prod",
+                "region": "us-central1",
+                "quotas": [
+                    {
+                        "service": "compute.googleapis.com",
+                        "code": "N2-CPUS-per-project-region",
+                        "limit": 24,
+                        "usage": 4,
+                    },
+                    {
+                        "service": "compute.googleapis.com",
+                        "code": "CPUS-per-project-region",
+                        "limit": 100,
+                        "usage": 10,
+                    },
+                    {
+                        "service": "compute.googleapis.com",
+                        "code": "CPUS-ALL-REGIONS-per-project",
+                        "limit": 200,
+                        "usage": 20,
+                        "region": "global",
+                    },
+                    {
+                        "service": "compute.googleapis.com",
+                        "code": "INSTANCES-per-project-region",
+                        "limit": 100,
+                        "usage": 3,
+                    },
+                    {
+                        "service": "compute.googleapis.com",
+                        "code": "SSD-TOTAL-GB-per-project-region",
+                        "limit": 2048,
+                        "usage": 100,
+                    },
+                    {
+                        "service": "compute.googleapis.com",
+                        "code": "STATIC-ADDRESSES-per-project-region",
+                        "limit": 8,
+                        "usage": 1,
+                    },
+                ],
+            }
+        )
+    )
+    code = main(
+        [
+            "check",
+            str(PROGRAMS / "gcp"),
+            "--stack",
+            "prod",
+            "--quotas",
+            str(serving),
+            "--format",
+            "json",
+        ]
+    )
+    document = json.loads(capsys.readouterr().out)
+    quotas = {q["quota"]: q for q in document["quotas"]}
+    # 6 x n2-standard-4 = 24 N2 vCPUs on top of 4 in use: over 24 x 0.9
+    n2 = quotas["gcp:compute.googleapis.com/N2-CPUS-per-project-region@us-central1"]
+    assert n2["demand"] == 24
+    assert (
+        quotas["gcp:compute.googleapis.com/SSD-TOTAL-GB-per-project-region@us-central1"]["demand"]
+        == 500
+    )
+    assert code == 1
+    [exceeds] = [f for f in document["findings"] if f["kind"] == "exceeds"]
+    assert exceeds["code"] == "N2-CPUS-per-project-region"
+    assert exceeds["command"].startswith(
+        "gcloud beta quotas preferences create "
+        "--service=compute.googleapis.com "
+        "--quota-id=N2-CPUS-per-project-region"
+    )
+    assert "--project=acme-prod --dimensions=region=us-central1" in exceeds["command"]
