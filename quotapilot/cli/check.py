@@ -42,8 +42,15 @@ def check(
     scope: str | None = typer.Option(
         None, "--scope", help="Ledger scope whose allocation the plan must fit"
     ),
+    timeout: float = typer.Option(
+        300.0, "--timeout", help="Seconds the program may run before it is stopped"
+    ),
 ) -> None:
-    """Check a Pulumi program's plan against the serving quotas (exit 1 when blocked)."""
+    """Check a Pulumi program's plan against the serving quotas (exit 1 when blocked).
+
+    The program's code runs, as in `pulumi preview`, under mocks and without the caller's
+    cloud credentials or tokens.
+    """
     from quotapilot.exceptions import InputError
     from quotapilot.gate.check import parse_key, run_check
     from quotapilot.gate.program import read_plan
@@ -52,7 +59,7 @@ def check(
 
     if (ledger or scope) and not scope:
         raise InputError("--ledger needs --scope (the team or stack the plan is charged to)")
-    plan = read_plan(program_dir, stack, config)
+    plan = read_plan(program_dir, stack, config, timeout=timeout)
     deployed_resources = []
     if deployed is not None:
         from quotapilot.ledger.export import read_export
@@ -79,6 +86,7 @@ def check(
         policies=policies,
         opa_url=opa_url,
         project=plan.config.get("gcp:project", ""),
+        lookups=plan.lookups,
     )
     if output_format is CheckFormat.json:
         typer.echo(as_json(result))

@@ -1,22 +1,32 @@
 """Mocks that let a real Pulumi program run with no engine, no provider and no cloud.
 
-Resources get a deterministic id and their inputs back as outputs, plus a plausible ``name``
-and ``arn`` (AWS) so that references between resources resolve; every other output stays
-unknown, as in a real preview. Data-source calls that programs commonly make get plausible
-answers; any other call gets an empty answer rather than a crash.
+Resources get a deterministic id and their inputs back as outputs, in the types the provider
+declares for those outputs, plus a plausible ``name`` and ``arn`` (AWS) so that references
+between resources resolve; every other output stays unknown, as in a real preview. Stack
+references' outputs are unknown too: they live in a backend the gate doesn't read.
+
+Data sources (:mod:`quotapilot.gate.lookups`): the common ones get plausible answers; any
+other gets a stand-in of its declared shape and is reported, so that a demand computed from
+it is flagged rather than trusted.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import Any
 
 import pulumi
 
-ACCOUNT_ID = "123456789012"
-PROJECT_ID = "quotapilot-plan"
-AMI_ID = "ami-0123456789abcdef0"
+from quotapilot.gate import lookups
+from quotapilot.gate.shapes import coerce, declared_outputs
+
+ACCOUNT_ID = lookups.ACCOUNT_ID
+PROJECT_ID = lookups.PROJECT_ID
+AMI_ID = lookups.AMI_ID
+render_policy_document = lookups.render_policy_document
+
+#: The engine's marker for a value not known until the resource exists.
+UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
 class PlanMocks(pulumi.runtime.Mocks):
@@ -26,11 +36,21 @@ class PlanMocks(pulumi.runtime.Mocks):
         self.aws_region = aws_region or "us-east-1"
         self.gcp_project = gcp_project or PROJECT_ID
         self.gcp_region = gcp_region or "us-central1"
+        #: Lookups answered with stand-ins, in the order the program made them.
+        self.unanswered: list[str] = []
 
     # Resources ---------------------------------------------------------------------------
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        state = dict(args.inputs)
+        if args.typ == STACK_REFERENCE:
+            stack = args.inputs.get("name") or args.name
+            self.report(f"stack reference {stack} (its outputs are unknown offline)")
+            return str(stack), {"name": stack, "outputs": UNKNOWN_WIRE, "secretOutputNames": []}
+        declared = declared_outputs(args.typ)
+        state = {
+            key: coerce(value, declared[key]) if key in declared else value
+            for key, value in dict(args.inputs).items()
+        }
         digest = hashlib.sha256(f"{args.typ}::{args.name}".encode()).hexdigest()[:12]
         physical = state.get("name") if isinstance(state.get("name"), str) else None
         resource_id = args.resource_id or physical or f"{args.name}-{digest}"
@@ -43,147 +63,27 @@ class PlanMocks(pulumi.runtime.Mocks):
         elif args.typ.startswith("gcp:"):
             state.setdefault("name", physical or f"{args.name}-{digest[:7]}")
             state.setdefault("project", self.gcp_project)
+            state.setdefault(
+                "selfLink",
+                f"https://www.googleapis.com/compute/v1/projects/{self.gcp_project}/"
+                f"global/{args.name}-{digest[:7]}",
+            )
         return resource_id, state
 
     # Data sources ------------------------------------------------------------------------
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        answer = CALLS.get(args.token)
-        return answer(self, args.args) if answer is not None else {}
+        given = dict(args.args)
+        answer = lookups.ANSWERS.get(args.token)
+        if answer is not None:
+            return answer(self, given)
+        region = self.gcp_region if args.token.startswith("gcp:") else self.aws_region
+        account = self.gcp_project if args.token.startswith("gcp:") else ACCOUNT_ID
+        shaped = lookups.stand_in(args.token, given, region, account)
+        if args.token not in lookups.DESCRIPTIVE:
+            self.report(args.token)
+        return shaped
 
-
-def _region(mocks: PlanMocks, _: dict) -> dict:
-    region = mocks.aws_region
-    return {
-        "id": region,
-        "name": region,
-        "region": region,
-        "description": region,
-        "endpoint": f"ec2.{region}.amazonaws.com",
-    }
-
-
-def _caller(mocks: PlanMocks, _: dict) -> dict:
-    arn = f"arn:aws:iam::{ACCOUNT_ID}:user/quotapilot-plan"
-    return {"id": ACCOUNT_ID, "accountId": ACCOUNT_ID, "arn": arn, "userId": "AIDAPLAN"}
-
-
-def _partition(mocks: PlanMocks, _: dict) -> dict:
-    return {
-        "id": "aws",
-        "partition": "aws",
-        "dnsSuffix": "amazonaws.com",
-        "reverseDnsPrefix": "com.amazonaws",
-    }
-
-
-def _zones(mocks: PlanMocks, _: dict) -> dict:
-    names = [f"{mocks.aws_region}{z}" for z in "abc"]
-    return {
-        "id": mocks.aws_region,
-        "names": names,
-        "zoneIds": [f"use1-az{i}" for i in (1, 2, 3)],
-        "groupNames": names,
-    }
-
-
-def _ami(mocks: PlanMocks, args: dict) -> dict:
-    return {
-        "id": AMI_ID,
-        "imageId": AMI_ID,
-        "architecture": "x86_64",
-        "name": "quotapilot-plan-ami",
-        "rootDeviceName": "/dev/xvda",
-    }
-
-
-def _policy_document(mocks: PlanMocks, args: dict) -> dict:
-    document = render_policy_document(args)
-    text = json.dumps(document, indent=2)
-    return {
-        "id": hashlib.sha256(text.encode()).hexdigest()[:16],
-        "json": text,
-        "minifiedJson": json.dumps(document, separators=(",", ":")),
-    }
-
-
-def render_policy_document(args: dict) -> dict[str, Any]:
-    """The IAM policy JSON ``aws.iam.get_policy_document`` would render for ``args``."""
-    statements = []
-    for given in args.get("statements") or []:
-        statement: dict[str, Any] = {}
-        if given.get("sid"):
-            statement["Sid"] = given["sid"]
-        statement["Effect"] = given.get("effect") or "Allow"
-        for field, key in (
-            ("actions", "Action"),
-            ("notActions", "NotAction"),
-            ("resources", "Resource"),
-            ("notResources", "NotResource"),
-        ):
-            values = given.get(field)
-            if values:
-                statement[key] = values[0] if len(values) == 1 else sorted(values)
-        for field, key in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
-            principals = given.get(field)
-            if principals:
-                block: dict[str, Any] = {}
-                for principal in principals:
-                    ids = principal.get("identifiers") or []
-                    block[principal.get("type", "AWS")] = ids[0] if len(ids) == 1 else ids
-                statement[key] = block
-        conditions = given.get("conditions")
-        if conditions:
-            block = {}
-            for condition in conditions:
-                values = condition.get("values") or []
-                block.setdefault(condition["test"], {})[condition["variable"]] = (
-                    values[0] if len(values) == 1 else values
-                )
-            statement["Condition"] = block
-        statements.append(statement)
-    document: dict[str, Any] = {
-        "Version": args.get("version") or "2012-10-17",
-        "Statement": statements,
-    }
-    if args.get("policyId"):
-        document["Id"] = args["policyId"]
-    return document
-
-
-def _gcp_client(mocks: PlanMocks, _: dict) -> dict:
-    return {
-        "id": mocks.gcp_project,
-        "project": mocks.gcp_project,
-        "region": mocks.gcp_region,
-        "zone": f"{mocks.gcp_region}-a",
-        "accessToken": "plan-token",
-    }
-
-
-def _gcp_project(mocks: PlanMocks, args: dict) -> dict:
-    project = args.get("projectId") or mocks.gcp_project
-    return {
-        "id": f"projects/{project}",
-        "projectId": project,
-        "name": project,
-        "number": "123456789012",
-    }
-
-
-def _gcp_zones(mocks: PlanMocks, args: dict) -> dict:
-    region = args.get("region") or mocks.gcp_region
-    return {"id": region, "names": [f"{region}-{z}" for z in "abc"], "region": region}
-
-
-CALLS = {
-    "aws:index/getRegion:getRegion": _region,
-    "aws:index/getCallerIdentity:getCallerIdentity": _caller,
-    "aws:index/getPartition:getPartition": _partition,
-    "aws:index/getAvailabilityZones:getAvailabilityZones": _zones,
-    "aws:ec2/getAmi:getAmi": _ami,
-    "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
-    "gcp:organizations/getClientConfig:getClientConfig": _gcp_client,
-    "gcp:organizations/getProject:getProject": _gcp_project,
-    "gcp:compute/getZones:getZones": _gcp_zones,
-}
+    def report(self, what: str) -> None:
+        if what not in self.unanswered:
+            self.unanswered.append(what)

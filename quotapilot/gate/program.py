@@ -1,15 +1,18 @@
 """Planned resources from a Pulumi program directory, read offline under the SDK's mocks.
 
-Finds the project (``Pulumi.yaml`` in the directory or a parent; ``main`` and
-``stackConfigDir`` honoured), loads the stack's config (``Pulumi.<stack>.yaml``, then
-``--config`` overrides), and runs the program in a child interpreter
-(:mod:`quotapilot.gate.runner`).
+Finds the project and its config (:mod:`quotapilot.gate.project`) and runs the program in a
+child interpreter (:mod:`quotapilot.gate.runner`), as ``pulumi preview`` would run it: the
+program's own code executes. The child gets a deadline and its own process group (a timeout
+kills whatever it started), and an environment without the caller's credentials: under
+mocks it needs none, and a program has no business reading them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,23 +21,41 @@ from pathlib import Path
 from typing import Any
 
 from quotapilot import wiring
+from quotapilot.catalogue.gcp.refs import zone_region
 from quotapilot.catalogue.props import UNKNOWN
 from quotapilot.domain import PlannedResource
 from quotapilot.exceptions import InputError, ProgramError
+from quotapilot.gate.project import SECRET_PLACEHOLDER, Project, load_config, locate
 
-SECRET_PLACEHOLDER = "[secret]"
+__all__ = ["SECRET_PLACEHOLDER", "Plan", "Project", "child_environment", "locate", "read_plan"]
 
+DEFAULT_TIMEOUT = 300.0
 
-@dataclass(frozen=True)
-class Project:
-    root: Path  # the directory holding Pulumi.yaml
-    name: str
-    program_dir: Path
-    main: Path
-    stack_config_dir: Path
-
-    def stack_file(self, stack: str) -> Path:
-        return self.stack_config_dir / f"Pulumi.{stack}.yaml"
+#: Variables that carry credentials or tokens: never passed to the program.
+SECRET_VARIABLES = frozenset(
+    {
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "GOOGLE_CREDENTIALS",
+        "GOOGLE_OAUTH_ACCESS_TOKEN",
+        "ARM_CLIENT_SECRET",
+        "ARM_CLIENT_CERTIFICATE_PASSWORD",
+        "ARM_OIDC_TOKEN",
+        "PULUMI_ACCESS_TOKEN",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "GITHUB_TOKEN",
+    }
+)
+SECRET_PREFIXES = ("ACTIONS_ID_TOKEN_REQUEST_",)
 
 
 @dataclass
@@ -44,92 +65,27 @@ class Plan:
     config: dict[str, str]
     resources: list[PlannedResource] = field(default_factory=list)
     components: list[PlannedResource] = field(default_factory=list)
+    #: Lookups the gate answered with stand-ins (and stack references): what the plan's
+    #: demand may rest on without the gate knowing the real value.
+    lookups: list[str] = field(default_factory=list)
 
     @property
     def aws_region(self) -> str | None:
-        return self.config.get("aws:region")
+        return self.config.get("aws:region") or None
 
     @property
     def gcp_region(self) -> str | None:
-        return self.config.get("gcp:region")
+        return self.config.get("gcp:region") or zone_region(self.config.get("gcp:zone"))
 
 
-def _yaml(path: Path) -> Any:
-    import yaml
-
-    try:
-        return yaml.safe_load(path.read_text()) or {}
-    except OSError as error:
-        raise InputError(f"can't read it: {error}", path=str(path)) from None
-    except yaml.YAMLError as error:
-        raise InputError(f"not valid YAML: {error}", path=str(path)) from None
-
-
-def locate(program_dir: str | Path) -> Project:
-    start = Path(program_dir).resolve()
-    if not start.is_dir():
-        raise InputError("not a directory", program=str(program_dir))
-    for directory in (start, *start.parents):
-        found = directory / "Pulumi.yaml"
-        if found.is_file():
-            break
-    else:
-        raise InputError("no Pulumi.yaml in it or any parent directory", program=str(start))
-    document = _yaml(found)
-    if not isinstance(document, dict) or not isinstance(document.get("name"), str):
-        raise InputError("a Pulumi project file needs a name", path=str(found))
-    runtime = document.get("runtime")
-    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if runtime_name != "python":
-        raise InputError(
-            f"quotapilot reads Python programs; this project's runtime is {runtime_name!r}",
-            path=str(found),
-        )
-    root = found.parent
-    main_dir = root / str(document.get("main") or ".")
-    # A directory below the project that holds the program is the program itself.
-    program = start if (start / "__main__.py").is_file() else main_dir
-    main_file = program / "__main__.py" if program.is_dir() else program
-    if not main_file.is_file():
-        raise InputError("no __main__.py to run", program=str(program))
-    config_dir = root / str(document.get("stackConfigDir") or ".")
-    return Project(root, document["name"], main_file.parent, main_file, config_dir)
-
-
-def load_config(
-    project: Project, stack: str, overrides: list[str]
-) -> tuple[dict[str, str], list[str]]:
-    """The stack's config as the SDK sees it: namespaced keys, string values."""
-    path = project.stack_file(stack)
-    if not path.is_file():
-        raise InputError(f"no stack config file for stack {stack!r}", path=str(path))
-    document = _yaml(path)
-    raw = (document.get("config") or {}) if isinstance(document, dict) else None
-    if not isinstance(raw, dict):
-        raise InputError("config must be a mapping", path=str(path))
-    config: dict[str, str] = {}
-    secrets: list[str] = []
-    for key, value in raw.items():
-        full = _namespaced(str(key), project.name)
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            config[full] = SECRET_PLACEHOLDER  # encrypted: not readable offline
-            secrets.append(full)
-        elif isinstance(value, dict | list):
-            config[full] = json.dumps(value)
-        elif isinstance(value, bool):
-            config[full] = "true" if value else "false"
-        else:
-            config[full] = "" if value is None else str(value)
-    for override in overrides:
-        key, sep, value = override.partition("=")
-        if not sep or not key:
-            raise InputError("expected KEY=VALUE", option="--config", value=override)
-        config[_namespaced(key, project.name)] = value
-    return config, secrets
-
-
-def _namespaced(key: str, project: str) -> str:
-    return key if ":" in key else f"{project}:{key}"
+def child_environment(parent: dict[str, str] | None = None) -> dict[str, str]:
+    """The program's environment: the caller's, less credentials and tokens."""
+    parent = dict(os.environ if parent is None else parent)
+    return {
+        name: value
+        for name, value in parent.items()
+        if name not in SECRET_VARIABLES and not name.startswith(SECRET_PREFIXES)
+    }
 
 
 def read_plan(
@@ -137,11 +93,14 @@ def read_plan(
     stack: str,
     overrides: list[str] | None = None,
     *,
-    timeout: float = 600,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Plan:
     """Run the program under mocks and return every resource it registers."""
+    if not timeout > 0:
+        raise InputError("must be more than 0 seconds", option="--timeout", value=timeout)
     project = locate(program_dir)
     config, secrets = load_config(project, stack, overrides or [])
+    plan = Plan(project.name, stack, config)
     spec = {
         "program": str(project.program_dir),
         "main": str(project.main),
@@ -150,50 +109,70 @@ def read_plan(
         "config": config,
         "secret_keys": secrets,
         "offline_env": wiring.ENV_OFFLINE_PLAN,
+        "gcp_region": plan.gcp_region,
     }
-    with tempfile.TemporaryDirectory(prefix="quotapilot-plan-") as scratch:
-        spec_path, result_path = Path(scratch, "spec.json"), Path(scratch, "result.json")
-        spec_path.write_text(json.dumps(spec))
-        env = dict(
-            os.environ,
-            PYTHONPATH=os.pathsep.join(
-                [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]
-            ),
-        )
-        try:
-            child = subprocess.run(
-                [sys.executable, "-m", "quotapilot.gate.runner", str(spec_path), str(result_path)],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                env=env,
-            )
-        except subprocess.TimeoutExpired:
-            raise ProgramError(
-                f"the program did not finish in {timeout:.0f} s", program=str(project.main)
-            ) from None
-        if not result_path.is_file():
-            tail = (child.stderr or "").strip().splitlines()[-1:] or ["no output"]
-            raise ProgramError(
-                f"the program could not be run: {tail[0]}", program=str(project.main)
-            )
-        result = json.loads(result_path.read_text())
+    result = _run_child(spec, project, timeout)
     if "error" in result:
         error = dict(result["error"])
         message = error.pop("message")
         raise ProgramError(message, program=str(project.main), **error)
-    plan = Plan(project.name, stack, config)
     providers = {
         f"{r['urn']}::{r['id']}": r
         for r in result["resources"]
         if r["type"].startswith("pulumi:providers:")
     }
     for record in result["resources"]:
-        resource = _resource(record, providers)
         if record["type"].startswith("pulumi:providers:"):
             continue
+        resource = _resource(record, providers)
         (plan.resources if record["custom"] else plan.components).append(resource)
+    plan.lookups = list(result.get("lookups", []))
     return plan
+
+
+def _run_child(spec: dict[str, Any], project: Project, timeout: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="quotapilot-plan-") as scratch:
+        spec_path, result_path = Path(scratch, "spec.json"), Path(scratch, "result.json")
+        spec_path.write_text(json.dumps(spec))
+        env = child_environment()
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")]
+        )
+        # stderr goes to a file, not a pipe: a process the program leaves behind would hold
+        # a pipe open and keep us waiting for it.
+        with open(Path(scratch, "stderr.txt"), "w+", encoding="utf-8", errors="replace") as log:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "quotapilot.gate.runner", str(spec_path), str(result_path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env=env,
+                start_new_session=True,  # its own process group: a timeout kills all it started
+            )
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise ProgramError(
+                    f"the program did not finish in {timeout:g} s (raise --timeout if it needs "
+                    "longer)",
+                    program=str(project.main),
+                ) from None
+            finally:
+                _kill_group(child)  # whatever the program left running, too
+            log.seek(0)
+            stderr = log.read()
+        if not result_path.is_file():
+            tail = stderr.strip().splitlines()[-1:] or ["no output"]
+            raise ProgramError(
+                f"the program could not be run: {tail[0]}", program=str(project.main)
+            )
+        return json.loads(result_path.read_text())
+
+
+def _kill_group(child: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
 
 
 def _unmark(value: Any) -> Any:
@@ -212,7 +191,9 @@ def _resource(record: dict[str, Any], providers: dict[str, dict[str, Any]]) -> P
     provider = providers.get(record.get("provider") or "")
     if provider is not None:
         given = provider["properties"].get("region")
-        region = given if isinstance(given, str) else None
+        region = given if isinstance(given, str) and given else None
+        if region is None and record["type"].startswith("gcp:"):
+            region = zone_region(provider["properties"].get("zone"))
     own = properties.get("region") if record["type"].startswith("aws:") else None
     if isinstance(own, str) and own:
         region = own  # pulumi-aws 7 takes a per-resource region

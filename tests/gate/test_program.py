@@ -81,7 +81,9 @@ def test_exception_in_the_program_names_its_file_and_line():
 def test_input_errors_name_the_input(tmp_path):
     with pytest.raises(InputError, match=r"no Pulumi\.yaml"):
         locate(tmp_path)
-    with pytest.raises(InputError, match="no stack config file"):
+    # A stack without a config file runs on the project's config, as in Pulumi: what the
+    # program requires and nobody set is named.
+    with pytest.raises(InputError, match="missing required config key 'basic:size'"):
         read_plan(PROGRAMS / "basic", "staging")
     with pytest.raises(InputError, match="KEY=VALUE"):
         read_plan(PROGRAMS / "basic", "prod", ["size"])
