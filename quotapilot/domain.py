@@ -75,18 +75,40 @@ def normalise_limit(value: float | int | str | None) -> float | None:
 
     GCP reports an unlimited quota as -1 and some APIs as a missing value; quotapilot uses
     None for both so that arithmetic on limits can't mistake "unlimited" for "negative".
+    Those two are the only spellings of unlimited: an infinite or NaN limit is an error, so
+    that a corrupted number can never turn a quota into an unlimited one.
     """
     if value is None:
         return None
-    number = float(value)
-    if math.isnan(number):
-        raise ValueError("a quota limit can't be NaN")
-    if number == -1 or math.isinf(number):
+    if isinstance(value, bool):
+        raise ValueError(f"a quota limit must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"a quota limit must be a finite number, got {value!r:.40}") from None
+    if not math.isfinite(number):
+        raise ValueError(
+            f"a quota limit must be a finite number (got {value!r}); use -1 or null for unlimited"
+        )
+    if number == -1:
         return None
     if number < 0:
         raise ValueError(
             f"a quota limit can't be negative (got {value!r}); use -1 or null for unlimited"
         )
+    return number
+
+
+def finite(value: object) -> float:
+    """``value`` as a finite float; ValueError for NaN, infinities, bools and overflow."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, got {value!r:.40}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"must be a finite number, got {value!r:.40}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"must be a finite number, got {value!r}")
     return number
 
 
@@ -130,6 +152,9 @@ class Reading:
 
     quota: Quota
     usage: Usage | None = None
+    #: For a quota AWS applies per parent object (subnets per VPC), the usage in each parent
+    #: the source knows of, by the parent's id. ``usage`` says nothing about any one parent.
+    usage_per: Mapping[str, float] | None = None
 
     @property
     def key(self) -> QuotaKey:
@@ -171,6 +196,9 @@ class Demand:
     #: cluster), the parent this demand lands in: demands are summed per parent and the
     #: busiest parent is what must fit. Empty for account- or project-wide quotas.
     per: str = ""
+    #: The resource type of that parent (``aws:ec2/vpc:Vpc``), so that a parent the plan
+    #: creates is recognised as new; empty where the parent is not a resource (an AZ).
+    parent_type: str = ""
 
 
 class FindingKind(enum.StrEnum):

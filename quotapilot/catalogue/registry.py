@@ -34,6 +34,9 @@ class QuotaRef:
     #: The parent object AWS applies the limit to ("event bus", "ECS cluster"), if not the
     #: whole account or project (see :attr:`Demand.per`).
     per: str = ""
+    #: The parent's resource type, when the parent is a resource (see
+    #: :attr:`Demand.parent_type`).
+    parent_type: str = ""
 
     def key(self, region: str | None) -> QuotaKey:
         """The quota's key in ``region`` ("global" for global quotas, whatever the region)."""
@@ -92,7 +95,14 @@ class DemandRule:
             return UnknownDemand(
                 resource.type, resource.urn, "no region: set the provider's region", ref
             )
-        return Demand(ref.key(region), float(amount), resource.urn, ref.floor, per)
+        return Demand(
+            ref.key(region),
+            float(amount),
+            resource.urn,
+            ref.floor,
+            per,
+            ref.parent_type if per else "",
+        )
 
     @staticmethod
     def unknown(ref: QuotaRef | None, resource: PlannedResource, reason: str) -> UnknownDemand:

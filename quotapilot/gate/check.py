@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quotapilot.catalogue import PlanIndex
 from quotapilot.domain import (
     Finding,
     FindingKind,
@@ -72,6 +73,7 @@ def run_check(
     policies: Sequence[str | Path] = (),
     opa_url: str | None = None,
     project: str = "",
+    lookups: Sequence[str] = (),
 ) -> CheckResult:
     if not 0 <= buffer < 1:
         raise InputError("the buffer must be at least 0% and below 100%", buffer=buffer)
@@ -79,9 +81,10 @@ def run_check(
     facts, unknown_demands = f.sum_demands(resources, regions)
     for key in watch:
         facts.setdefault(key, f.QuotaFacts(key))
+    deployed = list(deployed)
     held = f.held_by_stack(deployed, regions)
     keys = list(facts)
-    f.apply_serving(facts, serving.read(keys), held)
+    f.apply_serving(facts, serving.read(keys), held, PlanIndex(deployed) if deployed else None)
     if baseline is not None:
         f.apply_baseline(facts, baseline.read(keys))
     if allocation is not None:
@@ -94,6 +97,7 @@ def run_check(
         low_headroom_pct=low_headroom_pct,
         strict=strict,
         scope=allocation_scope,
+        lookups=lookups,
     )
     verdicts = evaluate(document, load_policies(list(policies)), opa_url)
     by_label = {str(key): fact for key, fact in facts.items()}

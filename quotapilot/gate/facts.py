@@ -18,6 +18,18 @@ from quotapilot.sources.base import SourceResult
 
 
 @dataclass
+class ParentShare:
+    """A per-parent quota's demand in one parent (a VPC, a bus, a role) and others' usage."""
+
+    demand: float = 0.0
+    #: The plan (or the deployed stack) creates the parent, so nobody else uses it yet.
+    ours: bool = False
+    #: What others already use in it, when a source reports it; None when unknown.
+    usage: float | None = None
+    parent_type: str = ""
+
+
+@dataclass
 class QuotaFacts:
     key: QuotaKey
     demand: float = 0.0
@@ -32,6 +44,7 @@ class QuotaFacts:
     name: str = ""
     unknown: str | None = None  # why the limit or usage could not be read
     busiest: str = ""  # for per-parent quotas: the parent that needs the most
+    parents: dict[str, ParentShare] = field(default_factory=dict)
     resources: list[str] = field(default_factory=list)
 
     @property
@@ -45,6 +58,8 @@ class QuotaFacts:
 
     @property
     def projected(self) -> float:
+        """Demand plus others' usage; an unknown usage counts as none (and is reported), so
+        that demand alone is still held against the limit."""
         return self.demand + (self.usage or 0.0)
 
     def headroom(self, buffer: float) -> float | None:
@@ -63,10 +78,9 @@ def default_region(resource: PlannedResource, regions: dict[str, str | None]) ->
 def sum_demands(
     resources: Iterable[PlannedResource], regions: dict[str, str | None]
 ) -> tuple[dict[QuotaKey, QuotaFacts], dict[str, list[str]]]:
-    """Demand per quota key (per-parent quotas: the busiest parent), and unknown demands
-    per resource URN."""
+    """Demand per quota key (per-parent quotas: per parent), and unknown demands per
+    resource URN."""
     index = PlanIndex(resources)
-    per_parent: dict[QuotaKey, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     facts: dict[QuotaKey, QuotaFacts] = {}
     unknown: dict[str, list[str]] = defaultdict(list)
     for resource in index:
@@ -79,42 +93,90 @@ def sum_demands(
             fact.floor = max(fact.floor, answer.floor)
             fact.resources.append(resource.urn or resource.name)
             if answer.per:
-                per_parent[answer.key][answer.per] += answer.amount
+                share = fact.parents.setdefault(answer.per, ParentShare())
+                share.demand += answer.amount
+                share.ours = bool(answer.parent_type) and (
+                    index.find(answer.per, answer.parent_type) is not None
+                )
+                share.parent_type = answer.parent_type
             else:
                 fact.demand += answer.amount
-    for key, parents in per_parent.items():
-        busiest, amount = max(parents.items(), key=lambda item: (item[1], item[0]))
-        facts[key].demand += amount
-        facts[key].busiest = busiest
     return facts, dict(unknown)
 
 
 def held_by_stack(
     deployed: Iterable[PlannedResource], regions: dict[str, str | None]
-) -> dict[QuotaKey, float]:
+) -> dict[QuotaKey, QuotaFacts]:
     """What the already-deployed stack holds of each quota (same catalogue, same sums)."""
     facts, _ = sum_demands(deployed, regions)
-    return {key: fact.demand for key, fact in facts.items()}
+    return facts
 
 
 def apply_serving(
-    facts: dict[QuotaKey, QuotaFacts], result: SourceResult, held: dict[QuotaKey, float]
+    facts: dict[QuotaKey, QuotaFacts],
+    result: SourceResult,
+    held: dict[QuotaKey, QuotaFacts],
+    deployed: PlanIndex | None = None,
 ) -> None:
     for key, fact in facts.items():
         answer = result.get(key)
         if isinstance(answer, Unknown):
             fact.unknown = answer.reason
+            _pick_busiest(fact)
             continue
         assert isinstance(answer, Reading)
         fact.limit = answer.quota.limit
         fact.adjustable = answer.quota.adjustable
         fact.name = answer.quota.name
-        fact.held = held.get(key, 0.0)
+        ours = held.get(key)
+        if fact.parents:
+            _parent_usage(fact, answer, ours, deployed)
+            continue
+        fact.held = ours.demand if ours else 0.0
         if answer.usage is None:
-            fact.unknown = "the source does not measure its usage"
+            fact.unknown = "the source does not measure its usage: demand alone was checked"
         else:
             # Re-previewing a deployed stack must not count what it already holds twice.
             fact.usage = max(0.0, answer.usage.value - fact.held)
+
+
+def _parent_usage(
+    fact: QuotaFacts, answer: Reading, held: QuotaFacts | None, deployed: PlanIndex | None
+) -> None:
+    """Others' usage per parent: none in a parent this stack creates, what the source reports
+    for an existing one, unknown otherwise. Usage in one parent never counts for another."""
+    reported = answer.usage_per or {}
+    unknown: list[str] = []
+    for parent, share in fact.parents.items():
+        deployed_parent = (
+            deployed is not None
+            and bool(share.parent_type)
+            and deployed.find(parent, share.parent_type) is not None
+        )
+        if share.ours or deployed_parent:
+            share.usage = 0.0
+        elif parent in reported:
+            mine = held.parents[parent].demand if held and parent in held.parents else 0.0
+            share.usage = max(0.0, reported[parent] - mine)
+        else:
+            share.usage = None
+            unknown.append(parent)
+    _pick_busiest(fact)
+    if unknown:
+        fact.unknown = (
+            f"usage in existing {', '.join(sorted(unknown))} is not known (the source reports "
+            "none per parent): demand alone was checked"
+        )
+
+
+def _pick_busiest(fact: QuotaFacts) -> None:
+    """A per-parent quota must fit in every parent: the busiest one is what is checked."""
+    if not fact.parents:
+        return
+    parent, share = max(
+        fact.parents.items(), key=lambda item: (item[1].demand + (item[1].usage or 0.0), item[0])
+    )
+    fact.busiest, fact.demand, fact.usage = parent, share.demand, share.usage
 
 
 def apply_baseline(facts: dict[QuotaKey, QuotaFacts], result: SourceResult) -> None:
@@ -151,6 +213,7 @@ def input_document(
     low_headroom_pct: float,
     strict: bool,
     scope: str = "",
+    lookups: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The Rego input: resources in the shape Pulumi's OPA analyzer uses, plus the facts."""
     quotas = []
@@ -187,6 +250,7 @@ def input_document(
             }
         )
     return {
+        "lookups": list(lookups),
         "resources": [
             {
                 "__type": r.type,

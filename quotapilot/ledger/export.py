@@ -22,14 +22,22 @@ def read_export(path: str | Path) -> list[PlannedResource]:
     """The custom resources of a stack export, with their deployed properties and region."""
     where = str(path)
     try:
-        document = json.loads(Path(path).read_text())
+        document = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_finite_only)
     except FileNotFoundError:
         raise InputError("no such file", path=where) from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"can't read it: {error}", path=where) from None
     except json.JSONDecodeError as error:
         raise InputError(f"not JSON: {error.msg} at line {error.lineno}", path=where) from None
+    except RecursionError:
+        raise InputError("nested too deeply to be a stack export", path=where) from None
+    except ValueError as error:  # NaN or Infinity: no deployed property holds one
+        raise InputError(str(error), path=where) from None
     return parse_export(document, where)
+
+
+def _finite_only(name: str) -> None:
+    raise ValueError(f"{name} is not a number a stack export holds")
 
 
 def parse_export(document: Any, where: str = "<export>") -> list[PlannedResource]:

@@ -16,11 +16,13 @@ Usage is not read here (it lives in Cloud Monitoring); readings carry no usage.
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from quotapilot.domain import Quota, QuotaKey, Reading, Unknown, normalise_limit
+from quotapilot.exceptions import SourceError
 from quotapilot.sources.base import SourceResult
 
 if TYPE_CHECKING:
@@ -190,6 +192,9 @@ def _pick(candidates: list[Any], region: str, dimensions_of: Any) -> Any | None:
 
 
 def _normalise(value: Any, info: QuotaInfo) -> float | Unknown | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        # Never "unlimited" by accident: only -1 means that.
+        raise SourceError(f"Cloud Quotas answered a limit of {value!r}", quota=info.quota_id)
     try:
         return normalise_limit(int(value))
     except (TypeError, ValueError) as exc:

@@ -8,7 +8,6 @@ with the file, the entry and the field, instead of turning into a silently missi
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,13 +24,24 @@ from quotapilot.domain import (
     Reading,
     Unknown,
     Usage,
+    finite,
     normalise_limit,
 )
 from quotapilot.exceptions import SnapshotError
 from quotapilot.sources.base import SourceResult
 
 _TOP_FIELDS = {"provider", "account", "project", "region", "quotas"}
-_ENTRY_FIELDS = {"service", "code", "limit", "usage", "region", "adjustable", "name", "unit"}
+_ENTRY_FIELDS = {
+    "service",
+    "code",
+    "limit",
+    "usage",
+    "usage_per",
+    "region",
+    "adjustable",
+    "name",
+    "unit",
+}
 _AWS_ACCOUNT = re.compile(r"^\d{12}$")
 
 
@@ -139,13 +149,21 @@ class SnapshotSource:
 def _parse(text: str, path: Path, where: _Where) -> Any:
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
+            return json.loads(text, parse_constant=_no_constant)
+        except RecursionError:
+            raise where.error("nested too deeply to be a snapshot") from None
+        except ValueError as exc:
             raise where.error(f"not valid JSON: {exc}") from None
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise where.error("nested too deeply to be a snapshot") from None
     except yaml.YAMLError as exc:
         raise where.error(f"not valid YAML: {' '.join(str(exc).split())}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a snapshot may hold")
 
 
 def _account(document: Mapping[str, Any], provider: str, where: _Where) -> str:
@@ -208,7 +226,24 @@ def _reading(
         if used < 0:
             raise where.error(f"usage can't be negative, got {entry['usage']!r}", "usage")
         usage = Usage(key, used)
-    return Reading(quota, usage)
+    return Reading(quota, usage, _usage_per(entry.get("usage_per"), where))
+
+
+def _usage_per(value: Any, where: _Where) -> dict[str, float] | None:
+    """``usage_per: {vpc-0abc: 180}``: usage in each parent of a per-parent quota."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise where.error(f"must map parent ids to usage, got {_kind(value)}", "usage_per")
+    out: dict[str, float] = {}
+    for parent, used in value.items():
+        if not isinstance(parent, str) or not parent.strip():
+            raise where.error(f"a parent id must be a string, got {parent!r}", "usage_per")
+        number = _number(used, where, f"usage_per.{parent}")
+        if number < 0:
+            raise where.error(f"usage can't be negative, got {used!r}", f"usage_per.{parent}")
+        out[parent.strip()] = number
+    return out
 
 
 def _reject_unknown(mapping: Mapping[Any, Any], allowed: set[str], where: _Where) -> None:
@@ -229,12 +264,12 @@ def _text(value: Any, where: _Where, field: str) -> str:
 
 
 def _number(value: Any, where: _Where, field: str) -> float:
-    # bool is an int in Python; "limit: yes" is a typo, not 1.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise where.error(f"must be a number, got {value!r}", field)
-    if math.isnan(value):
-        raise where.error("must be a number, got NaN", field)
-    return float(value)
+    # bool is an int in Python ("limit: yes" is a typo, not 1), and .inf/.nan are never a
+    # quota's size: only null and -1 spell "unlimited".
+    try:
+        return finite(value)
+    except ValueError as error:
+        raise where.error(str(error), field) from None
 
 
 def _kind(value: Any) -> str:

@@ -17,6 +17,53 @@ LT = {
     "properties": {"instanceType": "c5.2xlarge"},
 }
 R = "us-east-1"
+C = "compute.googleapis.com"
+RUN = "run.googleapis.com"
+
+
+def gke(service, cpu_quota, region, *, nodes, vcpus, disk=100, ips=True):
+    """What GKE nodes take: CPUs, instances, pd-balanced boot disks and (public) IPs."""
+    out = [
+        (service, cpu_quota, region, nodes * vcpus),
+        (service, "CPUS-ALL-REGIONS-per-project", "global", nodes * vcpus),
+        (service, "INSTANCES-per-project-region", region, nodes),
+        (service, "SSD-TOTAL-GB-per-project-region", region, nodes * disk),
+    ]
+    if ips:
+        out.append((service, "IN-USE-ADDRESSES-per-project-region", region, nodes))
+    return out
+
+
+def _template(template_id: str, properties: dict) -> dict:
+    return {
+        "type": "gcp:compute/instanceTemplate:InstanceTemplate",
+        "name": template_id,
+        "id": template_id,
+        "properties": properties,
+    }
+
+
+TEMPLATE_N2 = _template(
+    "tpl-1",
+    {
+        "machineType": "n2-standard-8",
+        "disks": [{"boot": True, "diskSizeGb": 20, "diskType": "pd-ssd"}, {"source": "shared"}],
+        "networkInterfaces": [{"network": "default", "accessConfigs": [{}]}],
+    },
+)
+TEMPLATE_E2 = _template("tpl-2", {"machineType": "e2-medium", "disks": [{"boot": True}]})
+# A Fargate task definition of 0.5 vCPU (512 CPU units), named as services name it.
+TASK = {
+    "type": "aws:ecs/taskDefinition:TaskDefinition",
+    "name": "web",
+    "id": "td",
+    "properties": {
+        "family": "web",
+        "cpu": "512",
+        "requiresCompatibilities": ["FARGATE"],
+        "arn": "arn:aws:ecs:us-east-1:1:task-definition/web:3",
+    },
+}
 
 CASES: dict[str, list[tuple]] = {
     "aws:lambda/function:Function": [
@@ -42,6 +89,22 @@ CASES: dict[str, list[tuple]] = {
         ({"instanceType": "m5.large", "instanceMarketOptions": {"marketType": "spot"}}, []),
     ],
     "aws:autoscaling/group:Group": [
+        (
+            {"desiredCapacity": 4, "minSize": 1, "launchConfiguration": "lc-web"},
+            [("autoscaling", "L-CDE20ADC", R, 1), ("ec2", "L-1216C47A", R, 8)],
+            [
+                {
+                    "type": "aws:ec2/launchConfiguration:LaunchConfiguration",
+                    "name": "lc",
+                    "id": "lc-web",
+                    "properties": {"instanceType": "m5.large"},
+                }
+            ],
+        ),
+        (
+            {"desiredCapacity": 4, "launchConfiguration": "lc-elsewhere"},
+            [("autoscaling", "L-CDE20ADC", R, 1), UNKNOWN],
+        ),
         (
             {"desiredCapacity": 3, "minSize": 1, "launchTemplate": {"id": "lt-1"}},
             [("autoscaling", "L-CDE20ADC", R, 1), ("ec2", "L-1216C47A", R, 24)],
@@ -72,9 +135,19 @@ CASES: dict[str, list[tuple]] = {
     "aws:eks/nodeGroup:NodeGroup": [
         (
             {"scalingConfig": {"desiredSize": 3}, "instanceTypes": ["m5.xlarge"]},
-            [("ec2", "L-1216C47A", R, 12)],
+            [("ec2", "L-1216C47A", R, 12), ("autoscaling", "L-CDE20ADC", R, 1)],
         ),
-        ({"scalingConfig": {"desiredSize": 2}}, [("ec2", "L-1216C47A", R, 4)]),
+        (
+            {"scalingConfig": {"desiredSize": 2}},
+            [("ec2", "L-1216C47A", R, 4), ("autoscaling", "L-CDE20ADC", R, 1)],
+        ),
+        (
+            {"scalingConfig": {"desiredSize": 5}, "capacityType": "SPOT"},
+            [("autoscaling", "L-CDE20ADC", R, 1)],
+        ),
+    ],
+    "aws:ec2/launchConfiguration:LaunchConfiguration": [
+        ({"instanceType": "m5.large"}, [("autoscaling", "L-6B80B8FA", R, 1)]),
     ],
     "aws:ebs/volume:Volume": [
         ({"size": 512, "type": "gp3"}, [("ebs", "L-7A658B76", R, 0.5)]),
@@ -83,11 +156,76 @@ CASES: dict[str, list[tuple]] = {
     ],
     "aws:ecs/cluster:Cluster": [({}, [("ecs", "L-21C621EB", R, 1)])],
     "aws:ecs/service:Service": [
-        ({"cluster": "arn:c1"}, [("ecs", "L-9EF96962", R, 1, "arn:c1")]),
+        ({"cluster": "arn:c1", "launchType": "EC2"}, [("ecs", "L-9EF96962", R, 1, "arn:c1")]),
+        (
+            {
+                "cluster": "arn:c1",
+                "launchType": "FARGATE",
+                "desiredCount": 3,
+                "taskDefinition": "td",
+            },
+            [("ecs", "L-9EF96962", R, 1, "arn:c1"), ("fargate", "L-3032A538", R, 1.5)],
+            [TASK],
+        ),
+        (
+            # 2 base tasks on FARGATE, the other 8 split 1:3 -> 2 + 6 on FARGATE_SPOT
+            {
+                "cluster": "arn:c1",
+                "desiredCount": 10,
+                "taskDefinition": "arn:aws:ecs:us-east-1:1:task-definition/web:3",
+                "capacityProviderStrategies": [
+                    {"capacityProvider": "FARGATE", "base": 2, "weight": 1},
+                    {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+                ],
+            },
+            [
+                ("ecs", "L-9EF96962", R, 1, "arn:c1"),
+                ("fargate", "L-3032A538", R, 2),
+                ("fargate", "L-36FBB829", R, 3),
+            ],
+            [TASK],
+        ),
+        (
+            # Fargate-only task definition, no launch type: the service runs on Fargate
+            {"cluster": "arn:c1", "desiredCount": 2, "taskDefinition": "td"},
+            [("ecs", "L-9EF96962", R, 1, "arn:c1"), ("fargate", "L-3032A538", R, 1)],
+            [TASK],
+        ),
+        (
+            {
+                "cluster": "arn:c1",
+                "launchType": "FARGATE",
+                "desiredCount": 1,
+                "taskDefinition": "x",
+            },
+            [("ecs", "L-9EF96962", R, 1, "arn:c1"), UNKNOWN],
+        ),
     ],
     "aws:eks/cluster:Cluster": [({}, [("eks", "L-1194D53C", R, 1)])],
     "aws:ec2/eip:Eip": [({"domain": "vpc"}, [("ec2", "L-0263D0A3", R, 1)])],
-    "aws:ec2/vpc:Vpc": [({"cidrBlock": "10.0.0.0/16"}, [("vpc", "L-F678F1CE", R, 1)])],
+    "aws:ec2/vpc:Vpc": [
+        (
+            {"cidrBlock": "10.0.0.0/16"},
+            [("vpc", "L-F678F1CE", R, 1), ("vpc", "L-589F43AA", R, 1, "urn:test")],
+        )
+    ],
+    "aws:ec2/routeTable:RouteTable": [
+        ({"vpcId": "vpc-1"}, [("vpc", "L-589F43AA", R, 1, "vpc-1")]),
+    ],
+    "aws:lb/targetGroup:TargetGroup": [
+        ({"port": 80}, [("elasticloadbalancing", "L-B22855CB", R, 1)])
+    ],
+    "aws:alb/targetGroup:TargetGroup": [
+        ({"port": 80}, [("elasticloadbalancing", "L-B22855CB", R, 1)])
+    ],
+    "aws:iam/user:User": [({}, [("iam", "L-F55AF5E4", "global", 1)])],
+    "aws:iam/instanceProfile:InstanceProfile": [({}, [("iam", "L-6E65F664", "global", 1)])],
+    "aws:rds/subnetGroup:SubnetGroup": [({}, [("rds", "L-48C6BF61", R, 1)])],
+    "aws:kinesis/stream:Stream": [
+        ({"shardCount": 4}, [("kinesis", "L-0918CF54", R, 4)]),
+        ({"streamModeDetails": {"streamMode": "ON_DEMAND"}}, []),
+        ({"shardCount": UNKNOWN_VALUE}, [UNKNOWN]),
+    ],
     "aws:ec2/internetGateway:InternetGateway": [({}, [("vpc", "L-A4707A72", R, 1)])],
     "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": [
         ({}, [("vpc", "L-45FE3B85", R, 1)])
@@ -169,37 +307,52 @@ CASES: dict[str, list[tuple]] = {
         (
             {"machineType": "n2-standard-8", "zone": "europe-west1-b"},
             [
-                ("compute.googleapis.com", "N2-CPUS-per-project-region", "europe-west1", 8),
-                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 8),
-                ("compute.googleapis.com", "INSTANCES-per-project-region", "europe-west1", 1),
+                (C, "N2-CPUS-per-project-region", "europe-west1", 8),
+                (C, "CPUS-ALL-REGIONS-per-project", "global", 8),
+                (C, "INSTANCES-per-project-region", "europe-west1", 1),
+                (C, "DISKS-TOTAL-GB-per-project-region", "europe-west1", 10),
             ],
         ),
         (
-            {"machineType": "e2-medium", "zone": "us-central1-a"},
+            {
+                "machineType": "e2-medium",
+                "zone": "us-central1-a",
+                "bootDisk": {"initializeParams": {"size": 50, "type": "pd-balanced"}},
+                "networkInterfaces": [{"network": "default", "accessConfigs": [{}]}],
+            },
             [
-                ("compute.googleapis.com", "CPUS-per-project-region", "us-central1", 2),
-                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 2),
-                ("compute.googleapis.com", "INSTANCES-per-project-region", "us-central1", 1),
+                (C, "CPUS-per-project-region", "us-central1", 2),
+                (C, "CPUS-ALL-REGIONS-per-project", "global", 2),
+                (C, "INSTANCES-per-project-region", "us-central1", 1),
+                (C, "SSD-TOTAL-GB-per-project-region", "us-central1", 50),
+                (C, "IN-USE-ADDRESSES-per-project-region", "us-central1", 1),
             ],
         ),
-        ({"machineType": "n9-mega-1", "zone": "us-central1-a"}, [UNKNOWN]),
+        (
+            # a boot disk given by source is a Disk resource, counted as such
+            {"machineType": "e2-small", "zone": "us-central1-a", "bootDisk": {"source": "d1"}},
+            [
+                (C, "CPUS-per-project-region", "us-central1", 2),
+                (C, "CPUS-ALL-REGIONS-per-project", "global", 2),
+                (C, "INSTANCES-per-project-region", "us-central1", 1),
+            ],
+        ),
+        (
+            {"machineType": "n9-mega-1", "zone": "us-central1-a"},
+            [UNKNOWN, (C, "DISKS-TOTAL-GB-per-project-region", "us-central1", 10)],
+        ),
     ],
     "gcp:compute/instanceGroupManager:InstanceGroupManager": [
         (
             {"zone": "us-central1-b", "targetSize": 4, "versions": [{"instanceTemplate": "tpl-1"}]},
             [
-                ("compute.googleapis.com", "N2-CPUS-per-project-region", "us-central1", 32),
-                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 32),
-                ("compute.googleapis.com", "INSTANCES-per-project-region", "us-central1", 4),
+                (C, "N2-CPUS-per-project-region", "us-central1", 32),
+                (C, "CPUS-ALL-REGIONS-per-project", "global", 32),
+                (C, "INSTANCES-per-project-region", "us-central1", 4),
+                (C, "SSD-TOTAL-GB-per-project-region", "us-central1", 80),
+                (C, "IN-USE-ADDRESSES-per-project-region", "us-central1", 4),
             ],
-            [
-                {
-                    "type": "gcp:compute/instanceTemplate:InstanceTemplate",
-                    "name": "tpl",
-                    "id": "tpl-1",
-                    "properties": {"machineType": "n2-standard-8"},
-                }
-            ],
+            [TEMPLATE_N2],
         ),
         (
             {
@@ -212,24 +365,19 @@ CASES: dict[str, list[tuple]] = {
     ],
     "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": [
         (
+            # a regional group's target size is its total across the zones
             {
                 "region": "europe-west4",
                 "targetSize": 3,
-                "versions": [{"instanceTemplate": "tpl-1"}],
+                "versions": [{"instanceTemplate": "tpl-2"}],
             },
             [
-                ("compute.googleapis.com", "CPUS-per-project-region", "europe-west4", 6),
-                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 6),
-                ("compute.googleapis.com", "INSTANCES-per-project-region", "europe-west4", 3),
+                (C, "CPUS-per-project-region", "europe-west4", 6),
+                (C, "CPUS-ALL-REGIONS-per-project", "global", 6),
+                (C, "INSTANCES-per-project-region", "europe-west4", 3),
+                (C, "DISKS-TOTAL-GB-per-project-region", "europe-west4", 30),
             ],
-            [
-                {
-                    "type": "gcp:compute/instanceTemplate:InstanceTemplate",
-                    "name": "tpl",
-                    "id": "tpl-1",
-                    "properties": {"machineType": "e2-medium"},
-                }
-            ],
+            [TEMPLATE_E2],
         ),
     ],
     "gcp:container/nodePool:NodePool": [
@@ -240,76 +388,99 @@ CASES: dict[str, list[tuple]] = {
                 "location": "us-central1",
                 "nodeConfig": {"machineType": "n2-standard-4"},
             },
+            gke(C, "N2-CPUS-per-project-region", "us-central1", nodes=4, vcpus=4),
+        ),
+        (
+            # a pool of a regional cluster with no locations: three zones
+            {"nodeCount": 1, "location": "europe-west1", "nodeConfig": {"diskSizeGb": 50}},
+            gke(C, "CPUS-per-project-region", "europe-west1", nodes=3, vcpus=2, disk=50),
+        ),
+        (
+            # the cluster (in the plan) is private and spans its zone plus one
+            {"nodeCount": 2, "cluster": "gke-1", "nodeConfig": {"machineType": "e2-standard-2"}},
+            gke(C, "CPUS-per-project-region", "us-central1", nodes=4, vcpus=2, ips=False),
             [
-                ("compute.googleapis.com", "N2-CPUS-per-project-region", "us-central1", 16),
-                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 16),
-                ("compute.googleapis.com", "INSTANCES-per-project-region", "us-central1", 4),
+                {
+                    "type": "gcp:container/cluster:Cluster",
+                    "name": "gke",
+                    "id": "gke-1",
+                    "properties": {
+                        "location": "us-central1-a",
+                        "nodeLocations": ["us-central1-b"],
+                        "removeDefaultNodePool": True,
+                        "privateClusterConfig": {"enablePrivateNodes": True},
+                    },
+                }
             ],
         ),
     ],
     "gcp:container/cluster:Cluster": [
         (
             {"location": "us-central1-a", "initialNodeCount": 3},
-            [
-                ("compute.googleapis.com", "CPUS-per-project-region", "us-central1", 6),
-                ("compute.googleapis.com", "CPUS-ALL-REGIONS-per-project", "global", 6),
-                ("compute.googleapis.com", "INSTANCES-per-project-region", "us-central1", 3),
-            ],
+            gke(C, "CPUS-per-project-region", "us-central1", nodes=3, vcpus=2),
+        ),
+        (
+            # regional: initial node count in each of three zones
+            {"location": "us-central1", "initialNodeCount": 1},
+            gke(C, "CPUS-per-project-region", "us-central1", nodes=3, vcpus=2),
         ),
         ({"location": "us-central1", "removeDefaultNodePool": True}, []),
     ],
     "gcp:compute/disk:Disk": [
         (
             {"size": 200, "type": "pd-ssd", "zone": "us-east1-b"},
-            [("compute.googleapis.com", "SSD-TOTAL-GB-per-project-region", "us-east1", 200)],
+            [(C, "SSD-TOTAL-GB-per-project-region", "us-east1", 200)],
         ),
-        (
-            {"zone": "us-east1-b"},
-            [("compute.googleapis.com", "DISKS-TOTAL-GB-per-project-region", "us-east1", 10)],
-        ),
+        ({"zone": "us-east1-b"}, [(C, "DISKS-TOTAL-GB-per-project-region", "us-east1", 10)]),
         ({"zone": "us-east1-b", "image": "debian-12"}, [UNKNOWN]),
     ],
     "gcp:compute/address:Address": [
-        (
-            {"region": "us-east1"},
-            [("compute.googleapis.com", "STATIC-ADDRESSES-per-project-region", "us-east1", 1)],
-        ),
+        ({"region": "us-east1"}, [(C, "STATIC-ADDRESSES-per-project-region", "us-east1", 1)]),
         (
             {"region": "us-east1", "addressType": "INTERNAL"},
-            [("compute.googleapis.com", "INTERNAL-ADDRESSES-per-project-region", "us-east1", 1)],
+            [(C, "INTERNAL-ADDRESSES-per-project-region", "us-east1", 1)],
         ),
     ],
     "gcp:compute/globalAddress:GlobalAddress": [
-        ({}, [("compute.googleapis.com", "STATIC-ADDRESSES-per-project", "global", 1)]),
+        ({}, [(C, "STATIC-ADDRESSES-per-project", "global", 1)]),
     ],
     "gcp:compute/forwardingRule:ForwardingRule": [
         (
             {"region": "us-east1"},
-            [
-                (
-                    "compute.googleapis.com",
-                    "EXTERNAL-NETWORK-LB-FORWARDING-RULES-per-project-region",
-                    "us-east1",
-                    1,
-                )
-            ],
+            [(C, "EXTERNAL-NETWORK-LB-FORWARDING-RULES-per-project-region", "us-east1", 1)],
         ),
         ({"region": "us-east1", "loadBalancingScheme": "INTERNAL"}, [UNKNOWN]),
     ],
     "gcp:compute/globalForwardingRule:GlobalForwardingRule": [
-        ({}, [("compute.googleapis.com", "FORWARDING-RULES-per-project", "global", 1)]),
+        ({}, [(C, "FORWARDING-RULES-per-project", "global", 1)]),
+        (
+            {"loadBalancingScheme": "EXTERNAL_MANAGED"},
+            [(C, "GLOBAL-EXTERNAL-MANAGED-FORWARDING-RULES-per-project", "global", 1)],
+        ),
+        (
+            {"loadBalancingScheme": "INTERNAL_SELF_MANAGED"},
+            [(C, "INTERNAL-TRAFFIC-DIRECTOR-FORWARDING-RULES-per-project", "global", 1)],
+        ),
+        ({"loadBalancingScheme": "INTERNAL_MANAGED"}, [UNKNOWN]),
     ],
     "gcp:compute/network:Network": [
-        ({}, [("compute.googleapis.com", "NETWORKS-per-project", "global", 1)]),
+        (
+            {},
+            [
+                (C, "NETWORKS-per-project", "global", 1),
+                (C, "SUBNETWORKS-per-project", "global", 42),
+            ],
+        ),
+        ({"autoCreateSubnetworks": False}, [(C, "NETWORKS-per-project", "global", 1)]),
     ],
     "gcp:compute/subnetwork:Subnetwork": [
-        (
-            {"region": "us-east1"},
-            [("compute.googleapis.com", "SUBNETWORKS-per-project", "global", 1)],
-        ),
+        ({"region": "us-east1"}, [(C, "SUBNETWORKS-per-project", "global", 1)]),
     ],
     "gcp:compute/firewall:Firewall": [
-        ({}, [("compute.googleapis.com", "FIREWALLS-per-project", "global", 1)]),
+        ({}, [(C, "FIREWALLS-per-project", "global", 1)]),
+    ],
+    "gcp:compute/router:Router": [
+        ({"region": "us-east1"}, [(C, "ROUTERS-per-project", "global", 1)]),
     ],
     "gcp:cloudrunv2/service:Service": [
         (
@@ -320,7 +491,7 @@ CASES: dict[str, list[tuple]] = {
                     "containers": [{"resources": {"limits": {"cpu": "2"}}}],
                 },
             },
-            [("run.googleapis.com", "CpuAllocPerProjectRegion", "us-east1", 20000)],
+            [(RUN, "CpuAllocPerProjectRegion", "us-east1", 20000)],
         ),
         (
             {
@@ -330,13 +501,27 @@ CASES: dict[str, list[tuple]] = {
                     "containers": [{"resources": {"limits": {"cpu": "500m"}}}],
                 },
             },
-            [("run.googleapis.com", "CpuAllocPerProjectRegion", "us-east1", 2000)],
+            [(RUN, "CpuAllocPerProjectRegion", "us-east1", 2000)],
         ),
+    ],
+    "gcp:cloudrun/service:Service": [
+        (
+            {
+                "location": "us-east1",
+                "template": {
+                    "metadata": {"annotations": {"autoscaling.knative.dev/maxScale": "5"}},
+                    "spec": {"containers": [{"resources": {"limits": {"cpu": "2"}}}]},
+                },
+            },
+            [(RUN, "CpuAllocPerProjectRegion", "us-east1", 10000)],
+        ),
+        # no annotation, no limits: 100 instances of 1 vCPU
+        ({"location": "us-east1"}, [(RUN, "CpuAllocPerProjectRegion", "us-east1", 100000)]),
     ],
     "gcp:cloudfunctionsv2/function:Function": [
         (
             {"location": "us-east1", "serviceConfig": {"maxInstanceCount": 5, "availableCpu": "1"}},
-            [("run.googleapis.com", "CpuAllocPerProjectRegion", "us-east1", 5000)],
+            [(RUN, "CpuAllocPerProjectRegion", "us-east1", 5000)],
         ),
     ],
 }

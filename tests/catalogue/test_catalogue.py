@@ -16,7 +16,8 @@ from quotapilot.catalogue import (
     demand_for,
     plan_demand,
 )
-from quotapilot.catalogue.aws.refs import UNTRACKED
+from quotapilot.catalogue.aws.refs import UNTRACKED as AWS_UNTRACKED
+from quotapilot.catalogue.gcp.refs import UNTRACKED as GCP_UNTRACKED
 from quotapilot.domain import Demand, PlannedResource
 from tests.catalogue.cases import CASES
 from tests.catalogue.cases import UNKNOWN as EXPECT_UNKNOWN
@@ -79,7 +80,7 @@ def test_every_answered_demand_is_on_a_declared_quota():
 
 
 def test_untracked_types_have_no_rule_and_give_no_demand():
-    for resource_type in UNTRACKED:
+    for resource_type in {**AWS_UNTRACKED, **GCP_UNTRACKED}:
         assert resource_type not in catalogue
         assert demand_for(PlannedResource(resource_type, "x"), "us-east-1") == []
 

@@ -1,3 +1,3 @@
 """AWS demand rules; importing this package registers them."""
 
-from quotapilot.catalogue.aws import compute, data, integration, network  # noqa: F401
+from quotapilot.catalogue.aws import compute, containers, data, integration, network  # noqa: F401

@@ -1,5 +1,5 @@
-"""Compute: Lambda concurrency, EC2 vCPUs (instances, Auto Scaling, EKS node groups), ECS,
-EKS, EBS storage."""
+"""Compute: Lambda concurrency, EC2 vCPUs (instances, Auto Scaling), launch configurations,
+EBS storage. Containers (ECS, Fargate, EKS) are in :mod:`.containers`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from quotapilot.catalogue.aws import refs
 from quotapilot.catalogue.counting import count_rule
 from quotapilot.catalogue.plan import PlanIndex
-from quotapilot.catalogue.props import UNKNOWN, NotKnown, get, items, number, text
+from quotapilot.catalogue.props import UNKNOWN, NotKnown, get, number, text
 from quotapilot.catalogue.registry import DemandRule, UnknownDemand, catalogue, register
 from quotapilot.catalogue.types import ec2_class, ec2_vcpus
 from quotapilot.domain import Demand, PlannedResource
@@ -78,7 +78,20 @@ class LambdaProvisionedConcurrency(DemandRule):
         yield self.one(ref, resource, region, amount)
 
 
-def _template_instance_type(resource: PlannedResource, spec: object, plan: PlanIndex | None) -> str:
+LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration"
+
+
+def _configuration_instance_type(reference: object, plan: PlanIndex | None) -> str:
+    """The instance type of the launch configuration an Auto Scaling group names."""
+    if reference is UNKNOWN:
+        raise NotKnown("the launch configuration is not known until apply")
+    found = plan.find(reference, LAUNCH_CONFIGURATION) if plan else None
+    if found is None:
+        raise NotKnown(f"launch configuration {reference!r} is not in this plan")
+    return text(found.properties, "instanceType")
+
+
+def template_instance_type(spec: object, plan: PlanIndex | None) -> str:
     """The instance type of the launch template a ``{id|name, version}`` spec points at."""
     if spec is UNKNOWN:
         raise NotKnown("the launch template is not known until apply")
@@ -112,9 +125,7 @@ class Ec2Instance(DemandRule):
                 return  # Spot instances count on the Spot quotas, not the On-Demand ones
             instance_type = get(props, "instanceType")
             if instance_type is None:
-                instance_type = _template_instance_type(
-                    resource, get(props, "launchTemplate"), plan
-                )
+                instance_type = template_instance_type(get(props, "launchTemplate"), plan)
             elif instance_type is UNKNOWN:
                 raise NotKnown("instanceType is not known until apply")
         except NotKnown as error:
@@ -125,7 +136,8 @@ class Ec2Instance(DemandRule):
 
 @register("aws:autoscaling/group:Group")
 class AutoScalingGroup(DemandRule):
-    """Desired capacity (else min size) x the launch template's vCPUs, plus one group."""
+    """Desired capacity (else min size) x the launch template's or launch configuration's
+    vCPUs, plus one group."""
 
     provider = "aws"
     quotas = (*ALL_VCPU_QUOTAS, refs.ASG_GROUPS)
@@ -139,51 +151,26 @@ class AutoScalingGroup(DemandRule):
                 number(props, "minSize") if capacity is None else number(props, "desiredCapacity")
             )
             spec = get(props, "launchTemplate")
-            if spec is None:
+            configuration = get(props, "launchConfiguration")
+            if spec is None and configuration is not None:
+                instance_type = _configuration_instance_type(configuration, plan)
+            elif spec is None:
                 mixed = get(props, "mixedInstancesPolicy.launchTemplate")
                 if mixed is None:
-                    raise NotKnown("no launch template (launch configurations are not read)")
+                    raise NotKnown("no launch template and no launch configuration")
                 override = get(mixed, "overrides.0.instanceType")
                 if isinstance(override, str):
                     instance_type = override
                 else:
-                    instance_type = _template_instance_type(
-                        resource, get(mixed, "launchTemplateSpecification"), plan
+                    instance_type = template_instance_type(
+                        get(mixed, "launchTemplateSpecification"), plan
                     )
             else:
-                instance_type = _template_instance_type(resource, spec, plan)
+                instance_type = template_instance_type(spec, plan)
         except NotKnown as error:
             yield self.unknown(None, resource, error.reason)
             return
         yield vcpu_demand(self, resource, region, instance_type, capacity)
-
-
-@register("aws:eks/nodeGroup:NodeGroup")
-class EksNodeGroup(DemandRule):
-    """Desired size x vCPUs of the first instance type (EKS defaults to t3.medium)."""
-
-    provider = "aws"
-    quotas = ALL_VCPU_QUOTAS
-
-    def demand(self, resource, region, plan=None):
-        props = resource.properties
-        try:
-            if get(props, "capacityType") == "SPOT":
-                return
-            size = number(props, "scalingConfig.desiredSize")
-            types = items(props, "instanceTypes")
-            if types:
-                instance_type = types[0]
-            elif get(props, "launchTemplate") is not None:
-                instance_type = _template_instance_type(
-                    resource, get(props, "launchTemplate"), plan
-                )
-            else:
-                instance_type = "t3.medium"
-        except NotKnown as error:
-            yield self.unknown(None, resource, error.reason)
-            return
-        yield vcpu_demand(self, resource, region, instance_type, size)
 
 
 @register("aws:ebs/volume:Volume")
@@ -207,18 +194,10 @@ class EbsVolume(DemandRule):
         yield self.one(ref, resource, region, math.ceil(size_gib) / 1024)
 
 
-def _cluster_of(resource: PlannedResource) -> str:
-    value = get(resource.properties, "cluster")
-    return value if isinstance(value, str) else "(unknown cluster)"
-
-
-count_rule(catalogue, "aws:ecs/cluster:Cluster", "aws", "One ECS cluster.", refs.ECS_CLUSTERS)
 count_rule(
     catalogue,
-    "aws:ecs/service:Service",
+    LAUNCH_CONFIGURATION,
     "aws",
-    "One service in its ECS cluster.",
-    refs.ECS_SERVICES,
-    parent=_cluster_of,
+    "One launch configuration.",
+    refs.LAUNCH_CONFIGURATIONS,
 )
-count_rule(catalogue, "aws:eks/cluster:Cluster", "aws", "One EKS cluster.", refs.EKS_CLUSTERS)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from quotapilot.catalogue.aws import refs
 from quotapilot.catalogue.counting import count_rule
-from quotapilot.catalogue.props import NotKnown, get, number, text
+from quotapilot.catalogue.props import UNKNOWN, NotKnown, get, number, text
 from quotapilot.catalogue.registry import DemandRule, catalogue, register
 
 count_rule(
     catalogue, "aws:dynamodb/table:Table", "aws", "One DynamoDB table.", refs.DYNAMODB_TABLES
 )
 count_rule(catalogue, "aws:rds/cluster:Cluster", "aws", "One RDS DB cluster.", refs.RDS_CLUSTERS)
+count_rule(
+    catalogue,
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws",
+    "One RDS DB subnet group.",
+    refs.RDS_SUBNET_GROUPS,
+)
 count_rule(
     catalogue,
     "aws:s3/bucket:Bucket",
@@ -77,3 +84,26 @@ class ElastiCacheCluster(DemandRule):
             yield self.unknown(refs.ELASTICACHE_NODES, resource, error.reason)
             return
         yield self.one(refs.ELASTICACHE_NODES, resource, region, nodes)
+
+
+@register("aws:kinesis/stream:Stream")
+class KinesisStream(DemandRule):
+    """A provisioned stream's shards against the shards per Region (on-demand streams are
+    sized by AWS and limited per account by stream count instead)."""
+
+    provider = "aws"
+    quotas = (refs.KINESIS_SHARDS,)
+
+    def demand(self, resource, region, plan=None):
+        props = resource.properties
+        mode = get(props, "streamModeDetails.streamMode", "PROVISIONED")
+        if mode == "ON_DEMAND":
+            return
+        try:
+            if mode is UNKNOWN:
+                raise NotKnown("streamModeDetails.streamMode is not known until apply")
+            shards = number(props, "shardCount")
+        except NotKnown as error:
+            yield self.unknown(refs.KINESIS_SHARDS, resource, error.reason)
+            return
+        yield self.one(refs.KINESIS_SHARDS, resource, region, shards)

@@ -23,6 +23,14 @@ count_rule(
     "One Step Functions state machine.",
     refs.STATE_MACHINES,
 )
+count_rule(catalogue, "aws:iam/user:User", "aws", "One IAM user (a global quota).", refs.IAM_USERS)
+count_rule(
+    catalogue,
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws",
+    "One IAM instance profile (a global quota).",
+    refs.INSTANCE_PROFILES,
+)
 count_rule(
     catalogue,
     "aws:iam/policy:Policy",

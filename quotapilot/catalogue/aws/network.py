@@ -17,7 +17,30 @@ def _reference(resource: PlannedResource, field: str) -> str:
 
 
 count_rule(catalogue, "aws:ec2/eip:Eip", "aws", "One Elastic IP address.", refs.EC2_EIPS)
-count_rule(catalogue, "aws:ec2/vpc:Vpc", "aws", "One VPC.", refs.VPCS)
+
+
+@register("aws:ec2/vpc:Vpc")
+class Vpc(DemandRule):
+    """One VPC, and its main route table against the route tables of that VPC."""
+
+    provider = "aws"
+    quotas = (refs.VPCS, refs.ROUTE_TABLES)
+
+    def demand(self, resource, region, plan=None):
+        yield self.one(refs.VPCS, resource, region, 1)
+        yield self.one(refs.ROUTE_TABLES, resource, region, 1, resource.id or resource.urn)
+
+
+count_rule(
+    catalogue,
+    "aws:ec2/routeTable:RouteTable",
+    "aws",
+    "One route table in its VPC.",
+    refs.ROUTE_TABLES,
+    parent=lambda r: _reference(r, "vpcId"),
+)
+for _token in ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"):
+    count_rule(catalogue, _token, "aws", "One target group.", refs.TARGET_GROUPS)
 count_rule(
     catalogue,
     "aws:ec2/internetGateway:InternetGateway",

@@ -8,21 +8,32 @@ import rego.v1
 
 # METADATA
 # title: Planned demand exceeds the serving quota
-# description: demand + other usage above the limit less the floor and the safety buffer.
+# description: >-
+#   demand + other usage above the limit less the floor and the safety buffer. A quota the
+#   plan adds nothing to never blocks (it may warn); an unknown usage counts as none, so
+#   demand alone is still checked, and the unknown usage is reported by warn_unknown.
 deny_exceeds contains finding if {
 	some fact in input.quotas
 	is_number(fact.limit)
-	is_number(fact.usage)
+	fact.demand > 0
 	fact.projected > fact.usable
 	finding := {
 		"kind": "exceeds",
 		"key": fact.key,
 		"message": sprintf(
-			"%s needs %v (demand %v + usage %v) but only %v of %v is usable (%v%% buffer%s)",
-			[fact.label, fact.projected, fact.demand, fact.usage, fact.usable, fact.limit, fact.buffer_pct, kept_back(fact)],
+			"%s needs %v (demand %v + usage %s%s) but only %v of %v is usable (%v%% buffer%s)",
+			[fact.label, fact.projected, fact.demand, usage_text(fact), in_parent(fact), fact.usable, fact.limit, fact.buffer_pct, kept_back(fact)],
 		),
 	}
 }
+
+usage_text(fact) := sprintf("%v", [fact.usage]) if is_number(fact.usage)
+
+usage_text(fact) := "unknown" if not is_number(fact.usage)
+
+in_parent(fact) := sprintf(" in %s", [fact.per]) if is_string(fact.per)
+
+in_parent(fact) := "" if not is_string(fact.per)
 
 # Lambda keeps 100 of the account's concurrency unreserved: say so when it matters.
 kept_back(fact) := sprintf(", %v kept back by AWS", [fact.floor]) if fact.floor > 0
@@ -50,7 +61,6 @@ deny_regression contains finding if {
 warn_low_headroom contains finding if {
 	some fact in input.quotas
 	is_number(fact.limit)
-	is_number(fact.usage)
 	fact.projected <= fact.usable
 	fact.projected_pct >= input.settings.low_headroom_pct
 	finding := {
@@ -84,6 +94,18 @@ unknown_findings contains finding if {
 }
 
 unknown_findings contains finding if {
+	some lookup in object.get(input, "lookups", [])
+	finding := {
+		"kind": "unknown",
+		"key": "",
+		"message": sprintf(
+			"the program read %s, which the gate answered with a stand-in: demand that depends on it may be wrong",
+			[lookup],
+		),
+	}
+}
+
+unknown_findings contains finding if {
 	some resource in input.resources
 	some reason in object.get(resource, "__unknown_demand", [])
 	finding := {
@@ -98,6 +120,7 @@ unknown_findings contains finding if {
 deny_allocation contains finding if {
 	some fact in input.quotas
 	is_number(fact.allocation_limit)
+	fact.demand > 0
 	fact.demand + fact.allocation_usage > fact.allocation_limit
 	finding := {
 		"kind": "allocation",

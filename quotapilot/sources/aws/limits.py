@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from quotapilot.domain import Quota, QuotaKey, normalise_limit
+from quotapilot.exceptions import SourceError
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -91,11 +92,17 @@ def _quota(
 ) -> Quota:
     key = QuotaKey("aws", service, raw["QuotaCode"], region, account)
     metric = raw.get("UsageMetric") or None
+    try:
+        limit = normalise_limit(raw["Value"])
+        default_limit = normalise_limit(default) if default is not None else None
+    except ValueError as error:
+        # A corrupted answer must not turn into "unlimited" (or into zero): stop.
+        raise SourceError(f"Service Quotas answered {error}", quota=str(key)) from None
     return Quota(
         key,
-        normalise_limit(raw["Value"]),
+        limit,
         adjustable=raw.get("Adjustable"),
-        default_limit=normalise_limit(default) if default is not None else None,
+        default_limit=default_limit,
         name=raw.get("QuotaName", ""),
         unit=raw.get("Unit", ""),
         usage_metric=metric if metric and metric.get("MetricName") else None,

@@ -7,11 +7,13 @@ statistic whatever Service Quotas recommends: a quota is exceeded by the peak, n
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from quotapilot.domain import Quota, QuotaKey, Usage
+from quotapilot.exceptions import SourceError
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -136,6 +138,12 @@ def _fold(
 ) -> None:
     """Keep the peak over the window (results for one Id may span pages)."""
     for value, at in zip(values, timestamps, strict=False):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise SourceError(f"CloudWatch answered a usage of {value!r}", query=query_id)
         best = peaks.get(query_id)
         if best is None or value > best[0] or (value == best[0] and best[1] and at > best[1]):
             peaks[query_id] = (float(value), at)
