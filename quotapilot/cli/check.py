@@ -85,7 +85,7 @@ def check(
         watch=[parse_key(text) for text in watch],
         policies=policies,
         opa_url=opa_url,
-        project=plan.config.get("gcp:project", ""),
+        project=plan.gcp_project,
         lookups=plan.lookups,
     )
     if output_format is CheckFormat.json:

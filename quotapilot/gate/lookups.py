@@ -32,6 +32,13 @@ def stand_in(token: str, args: dict[str, Any], region: str, account: str) -> dic
     return shapes.stand_in(token, args, region, account)
 
 
+def stand_in_note(lookup: str) -> str:
+    return (
+        f"the program read {lookup}, which the gate answered with a stand-in: demand that "
+        "depends on it may be wrong"
+    )
+
+
 def _aws(mocks: PlanMocks, token: str, args: dict[str, Any], **fixed: Any) -> dict[str, Any]:
     """A stand-in for an AWS lookup with the fields that matter set to plausible values."""
     answer = shapes.stand_in(token, args, mocks.aws_region, ACCOUNT_ID)
@@ -133,7 +140,7 @@ def _ssm_parameter(mocks: PlanMocks, args: dict) -> dict:
     if "ami" in name.lower() or "image" in name.lower():
         answer["value"] = answer["insecureValue"] = AMI_ID
     else:
-        mocks.report(f"aws:ssm/getParameter:getParameter ({name})")
+        mocks.report(stand_in_note(f"aws:ssm/getParameter:getParameter ({name})"))
     return answer
 
 

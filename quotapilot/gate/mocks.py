@@ -36,7 +36,8 @@ class PlanMocks(pulumi.runtime.Mocks):
         self.aws_region = aws_region or "us-east-1"
         self.gcp_project = gcp_project or PROJECT_ID
         self.gcp_region = gcp_region or "us-central1"
-        #: Lookups answered with stand-ins, in the order the program made them.
+        #: What the plan may be missing (lookups answered with stand-ins, stack references,
+        #: components built elsewhere), in the order the program met them: one sentence each.
         self.unanswered: list[str] = []
 
     # Resources ---------------------------------------------------------------------------
@@ -44,7 +45,10 @@ class PlanMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
         if args.typ == STACK_REFERENCE:
             stack = args.inputs.get("name") or args.name
-            self.report(f"stack reference {stack} (its outputs are unknown offline)")
+            self.report(
+                f"the program reads stack reference {stack}, whose outputs the gate can't read "
+                "offline: demand that depends on them is unknown"
+            )
             return str(stack), {"name": stack, "outputs": UNKNOWN_WIRE, "secretOutputNames": []}
         declared = declared_outputs(args.typ)
         state = {
@@ -70,6 +74,16 @@ class PlanMocks(pulumi.runtime.Mocks):
             )
         return resource_id, state
 
+    def remote_component(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        """A multi-language component (awsx, eks): its provider plugin builds what is inside
+        it, and no plugin runs here. Its outputs stay unknown, and it is reported, since the
+        resources it would create are not in the plan."""
+        self.report(
+            f"component {args.name!r} ({args.typ}) is built by its provider plugin, which the "
+            "gate doesn't run: the resources inside it are not counted"
+        )
+        return f"{args.name}-component", {}
+
     # Data sources ------------------------------------------------------------------------
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
@@ -81,7 +95,7 @@ class PlanMocks(pulumi.runtime.Mocks):
         account = self.gcp_project if args.token.startswith("gcp:") else ACCOUNT_ID
         shaped = lookups.stand_in(args.token, given, region, account)
         if args.token not in lookups.DESCRIPTIVE:
-            self.report(args.token)
+            self.report(lookups.stand_in_note(args.token))
         return shaped
 
     def report(self, what: str) -> None:

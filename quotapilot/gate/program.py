@@ -71,11 +71,40 @@ class Plan:
 
     @property
     def aws_region(self) -> str | None:
-        return self.config.get("aws:region") or None
+        """The AWS provider's region: its config, else the variables the provider reads."""
+        return self.config.get("aws:region") or _first_env(AWS_REGION_VARIABLES)
 
     @property
     def gcp_region(self) -> str | None:
-        return self.config.get("gcp:region") or zone_region(self.config.get("gcp:zone"))
+        """The GCP provider's region: its region, else its zone's, from config or from the
+        variables the provider reads."""
+        return (
+            self.config.get("gcp:region")
+            or zone_region(self.config.get("gcp:zone"))
+            or _first_env(GCP_REGION_VARIABLES)
+            or zone_region(_first_env(GCP_ZONE_VARIABLES))
+        )
+
+    @property
+    def gcp_project(self) -> str:
+        return self.config.get("gcp:project") or _first_env(GCP_PROJECT_VARIABLES) or ""
+
+
+# Where the providers look when the stack's config doesn't say (the Terraform providers the
+# Pulumi ones are bridged from read these).
+AWS_REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+GCP_REGION_VARIABLES = ("GOOGLE_REGION", "GCLOUD_REGION", "CLOUDSDK_COMPUTE_REGION")
+GCP_ZONE_VARIABLES = ("GOOGLE_ZONE", "GCLOUD_ZONE", "CLOUDSDK_COMPUTE_ZONE")
+GCP_PROJECT_VARIABLES = (
+    "GOOGLE_PROJECT",
+    "GOOGLE_CLOUD_PROJECT",
+    "GCLOUD_PROJECT",
+    "CLOUDSDK_CORE_PROJECT",
+)
+
+
+def _first_env(names: tuple[str, ...]) -> str | None:
+    return next((os.environ[n] for n in names if os.environ.get(n)), None)
 
 
 def child_environment(parent: dict[str, str] | None = None) -> dict[str, str]:
@@ -109,7 +138,9 @@ def read_plan(
         "config": config,
         "secret_keys": secrets,
         "offline_env": wiring.ENV_OFFLINE_PLAN,
+        "aws_region": plan.aws_region,
         "gcp_region": plan.gcp_region,
+        "gcp_project": plan.gcp_project,
     }
     result = _run_child(spec, project, timeout)
     if "error" in result:

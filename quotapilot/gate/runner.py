@@ -86,7 +86,10 @@ def _make_monitor(mocks: Any, records: list[dict[str, Any]]) -> Any:
                 resource_id=request.importId,
                 custom=request.custom or False,
             )
-            resource_id, state = self.mocks.new_resource(args)
+            if request.remote:
+                resource_id, state = self.mocks.remote_component(args)
+            else:
+                resource_id, state = self.mocks.new_resource(args)
             answer = _sync_await(rpc.serialize_properties(state, {}))
             self.resources[urn] = sdk_mocks.MockMonitor.ResourceRegistration(
                 urn, resource_id, state
@@ -120,8 +123,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     records: list[dict[str, Any]] = []
     config = spec["config"]
     mocks = PlanMocks(
-        aws_region=config.get("aws:region", ""),
-        gcp_project=config.get("gcp:project", ""),
+        aws_region=spec.get("aws_region") or "",
+        gcp_project=spec.get("gcp_project") or "",
         gcp_region=spec.get("gcp_region") or "",
     )
     pulumi.runtime.set_all_config(config, spec.get("secret_keys", []))
@@ -177,7 +180,7 @@ def explain(error: BaseException, program_dir: str) -> dict[str, Any]:
     if lookups:
         # The likeliest cause: a value the program read from a lookup the gate answered with
         # a stand-in.
-        message += f" (lookups answered with stand-ins: {', '.join(lookups)})"
+        message += " (it may rest on what the gate could not answer: " + "; ".join(lookups) + ")"
     return {"message": message, "at": where} if where else {"message": message}
 
 

@@ -61,6 +61,8 @@ def declared_outputs(token: str, suffix: str = "") -> dict[str, Any]:
 def coerce(value: Any, declared: Any) -> Any:
     """``value`` as the provider would return it for an output declared as ``declared``."""
     kind = _unwrap(declared)
+    if _holds_unknown(value):
+        return value  # not known until apply: stays unknown, whatever its declared type
     if kind is str:
         if isinstance(value, dict | list):
             return json.dumps(value, separators=(",", ":"))
@@ -77,6 +79,18 @@ def coerce(value: Any, declared: Any) -> Any:
     elif kind is bool and isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return value
+
+
+def _holds_unknown(value: Any) -> bool:
+    from pulumi.output import Unknown
+
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_unknown(v) for v in value)
+    return False
 
 
 def stand_in(token: str, args: dict[str, Any], region: str, account: str) -> dict[str, Any]:
