@@ -27,8 +27,9 @@ class PlanIndex:
             if resource.urn:
                 self._by_urn[resource.urn] = resource
             self._by_name[(resource.type, resource.name)] = resource
-            # Some references are ARNs or physical names, which providers report as outputs.
-            for attr in ("arn", "name"):
+            # Some references are ARNs, physical names or GCP self links, which providers
+            # report as outputs.
+            for attr in ("arn", "name", "selfLink", "selfLinkUnique"):
                 value = resource.properties.get(attr)
                 if isinstance(value, str) and value:
                     self._by_id.setdefault(value, resource)

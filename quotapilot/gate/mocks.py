@@ -67,11 +67,13 @@ class PlanMocks(pulumi.runtime.Mocks):
         elif args.typ.startswith("gcp:"):
             state.setdefault("name", physical or f"{args.name}-{digest[:7]}")
             state.setdefault("project", self.gcp_project)
-            state.setdefault(
-                "selfLink",
+            link = (
                 f"https://www.googleapis.com/compute/v1/projects/{self.gcp_project}/"
-                f"global/{args.name}-{digest[:7]}",
+                f"global/{args.name}-{digest[:7]}"
             )
+            state.setdefault("selfLink", link)
+            if "selfLinkUnique" in declared:
+                state.setdefault("selfLinkUnique", f"{link}?uniqueId={int(digest, 16) % 10**12}")
         return resource_id, state
 
     def remote_component(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:

@@ -220,6 +220,7 @@ CASES: dict[str, list[tuple]] = {
     ],
     "aws:iam/user:User": [({}, [("iam", "L-F55AF5E4", "global", 1)])],
     "aws:iam/instanceProfile:InstanceProfile": [({}, [("iam", "L-6E65F664", "global", 1)])],
+    "aws:rds/clusterInstance:ClusterInstance": [({}, [("rds", "L-7B6409FD", R, 1)])],
     "aws:rds/subnetGroup:SubnetGroup": [({}, [("rds", "L-48C6BF61", R, 1)])],
     "aws:kinesis/stream:Stream": [
         ({"shardCount": 4}, [("kinesis", "L-0918CF54", R, 4)]),

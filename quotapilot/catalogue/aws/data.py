@@ -13,6 +13,13 @@ count_rule(
 count_rule(catalogue, "aws:rds/cluster:Cluster", "aws", "One RDS DB cluster.", refs.RDS_CLUSTERS)
 count_rule(
     catalogue,
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws",
+    "One DB instance in a cluster (Aurora instances count as DB instances).",
+    refs.RDS_INSTANCES,
+)
+count_rule(
+    catalogue,
     "aws:rds/subnetGroup:SubnetGroup",
     "aws",
     "One RDS DB subnet group.",

@@ -73,6 +73,23 @@ warn_low_headroom contains finding if {
 	}
 }
 
+# A quota already past its usable limit that the plan adds nothing to: the change can't make
+# it worse, so it never blocks, but the team should know.
+warn_low_headroom contains finding if {
+	some fact in input.quotas
+	is_number(fact.limit)
+	fact.demand == 0
+	fact.projected > fact.usable
+	finding := {
+		"kind": "low_headroom",
+		"key": fact.key,
+		"message": sprintf(
+			"%s is already %v%% used (%v of %v); this change adds nothing to it",
+			[fact.label, fact.projected_pct, fact.projected, fact.limit],
+		),
+	}
+}
+
 # METADATA
 # title: A quota or a demand could not be determined
 warn_unknown contains finding if {
