@@ -4,8 +4,9 @@ probable enough to act on.
 One evaluation is not enough: a burst at the end of the history, or a fit that happens to
 catch a seasonal upswing, can lift the probability once. The alarm is raised when the
 probability has stayed at or above ``RAISE_AT`` for at least two evaluations spanning
-``CONFIRM_SHARE`` of the horizon (six hours for a week's horizon, a day for four weeks': at
-most a twenty-eighth of the warning is spent waiting). Once raised it stays raised until the
+``CONFIRM_SHARE`` of the horizon (half a day for a week's horizon, two days for four weeks':
+a growth spurt has to last that long before it counts, and a fourteenth of the warning is
+spent waiting). Once raised it stays raised until the
 probability falls below ``CLEAR_BELOW``, so an alarm near the line doesn't flap.
 
 The state is a small value the engine stores with the quota's series (and ``quotapilot
@@ -20,7 +21,7 @@ from typing import Any
 
 RAISE_AT = 0.8
 CLEAR_BELOW = 0.5
-CONFIRM_SHARE = 1.0 / 28.0
+CONFIRM_SHARE = 1.0 / 14.0
 CONFIRM_EVALUATIONS = 2
 
 

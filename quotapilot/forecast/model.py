@@ -107,13 +107,13 @@ class SeasonalForecaster:
         from quotapilot.forecast.trend import fit_group
 
         adjusted = remove_level_shifts(clip_spikes(values))
-        fit = fit_group(grid, adjusted, self.alpha)
+        fit = fit_group(grid, adjusted, self.alpha, horizon_s)
         lookahead = max(self.lookahead_s, horizon_s)
         ahead = np.unique(np.concatenate([[horizon_s], np.linspace(0, lookahead, PATH_POINTS)]))
         at = int(np.searchsorted(ahead, horizon_s))
         paths = fit.path(ahead)
         enough = fit.span >= min_history_s(horizon_s)
-        test = backtest(grid, adjusted, self.alpha) if enough else None
+        test = backtest(grid, adjusted, self.alpha, horizon_s) if enough else None
         drift = test.drift if test is not None else np.zeros(len(members))
         sigma = band(fit.noise, fit.slope_se, drift, ahead)
         upper = paths + Z90 * sigma
@@ -150,7 +150,7 @@ class SeasonalForecaster:
                         fit.method,
                         fit.t_end,
                         fit.span,
-                        tuple(float(c) for c in fit.coef[row]),
+                        tuple(float(c) for c in fit.coef[row, :-2]),  # without the hinges
                         float(Z90 * fit.noise[row]),
                         float(confidence[row]),
                     )
@@ -158,8 +158,9 @@ class SeasonalForecaster:
         return forecasts, stored
 
     def _from_store(self, series, results, horizon_s) -> None:
-        """Series with too little fresh history use their last stored fit, if recent. Its
-        path is shown, but it raises no alarm: after a gap, today's trend is unknown."""
+        """Series with too little fresh history use their last stored fit, if recent: its
+        level, average trend and seasonality. It raises no alarm: after a gap, today's trend
+        is unknown."""
         short = [i for i, r in enumerate(results) if r is not None and r.method == "current"]
         if not short:
             return

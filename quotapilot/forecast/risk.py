@@ -30,7 +30,9 @@ class Backtest:
     drift: np.ndarray  # the model's bias at the end of the held-out part, per second ahead
 
 
-def backtest(grid: np.ndarray, values: np.ndarray, alpha: float) -> Backtest | None:
+def backtest(
+    grid: np.ndarray, values: np.ndarray, alpha: float, horizon_s: float
+) -> Backtest | None:
     """Fit on the history without its last quarter, forecast that quarter, compare; None when
     the history is too short to hold a quarter out."""
     points = len(grid)
@@ -38,7 +40,7 @@ def backtest(grid: np.ndarray, values: np.ndarray, alpha: float) -> Backtest | N
     train = points - held
     if train < MIN_TRAIN_POINTS:
         return None
-    fit = fit_group(grid[:train], values[:, :train], alpha)
+    fit = fit_group(grid[:train], values[:, :train], alpha, horizon_s)
     ahead = grid[train:] - grid[train - 1]
     error = values[:, train:] - fit.path(ahead)
     naive = values[:, train:] - values[:, train - 1 : train]

@@ -1,8 +1,12 @@
 """One linear model for a group of series on a shared grid, and the paths it forecasts.
 
-The design has a level, a trend, daily and weekly Fourier terms, and a hinge a third of the
-span before the end, so the trend of the last third (the *recent* slope) is estimated apart
-from the earlier one. One scikit-learn ``Ridge`` fit solves every series of the group.
+The design has a level, a trend, daily and weekly Fourier terms, and two hinges, one and two
+*windows* before the end, so the trend of the last window (the *recent* slope) is estimated
+apart from the window before it and from the earlier history. A window is a quarter of the
+horizon, within an eighth to a quarter of the history: growth that will level off within the horizon
+shows its slowdown on that scale, while a quarter of a long history would still average it
+out with the acceleration before it. One scikit-learn ``Ridge`` fit solves every series of
+the group.
 
 The path ahead follows the recent slope, not the average one: usage that accelerates (a
 launch, exponential growth) is extrapolated at the speed it has now. Usage whose growth slows
@@ -22,10 +26,15 @@ import numpy as np
 
 DAY = 86_400.0
 WEEK = 7 * DAY
-#: Where the recent segment starts, as a fraction of the span before the end.
-KNOT = -1.0 / 3.0
-#: Distance between the centres of the earlier (-1..KNOT) and the recent (KNOT..0) segment.
-SEGMENT_DISTANCE = (1.0 + KNOT) / 2.0 + (-KNOT) / 2.0
+WINDOW_SHARE = 0.25  # of the horizon, within HISTORY_SHARES of the history
+HISTORY_SHARES = (0.125, 0.25)  # enough points for a slope; room for the earlier trend
+
+
+def knots(span: float, horizon_s: float) -> tuple[float, float]:
+    """Where the previous and the recent window start, in units of the span before the end."""
+    low, high = HISTORY_SHARES
+    window = min(max(WINDOW_SHARE * horizon_s, low * span), high * span)
+    return (-2 * window / span, -window / span)
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class GroupFit:
     t_end: float
     span: float
     method: str  # "trend" or "seasonal"
+    knots: tuple[float, float]
     coef: np.ndarray  # series x columns, in :func:`design` order
     level: np.ndarray  # the trend's value at t_end, seasonality excluded
     slope: np.ndarray  # recent slope, per second
@@ -46,7 +56,7 @@ class GroupFit:
     def path(self, ahead: np.ndarray) -> np.ndarray:
         """Forecast usage ``ahead`` seconds after t_end: series x len(ahead)."""
         ahead = np.asarray(ahead, dtype=float)
-        seasonal = seasonal_columns(self.t_end + ahead, self.span) @ self.coef[:, 2:-1].T
+        seasonal = seasonal_columns(self.t_end + ahead, self.span) @ self.coef[:, 2:-2].T
         tau = self.tau[:, None]
         damped = np.isfinite(tau)
         safe_tau = np.where(damped, tau, 1.0)
@@ -71,22 +81,22 @@ def seasonal_columns(times: np.ndarray, span: float) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def design(times: np.ndarray, t_end: float, span: float) -> np.ndarray:
-    """Columns: level, trend, seasonal terms, hinge (the hinge last, so that a stored model
-    fitted before it existed still reads its columns in order)."""
+def design(times: np.ndarray, t_end: float, span: float, at: tuple[float, ...] = ()) -> np.ndarray:
+    """Columns: level, trend, seasonal terms, then a hinge per knot in ``at`` (last, so that
+    the first columns mean the same with or without them)."""
     u = (times - t_end) / span
-    return np.column_stack(
-        [np.ones_like(times), u, seasonal_columns(times, span), np.maximum(u - KNOT, 0.0)]
-    )
+    hinges = [np.maximum(u - knot, 0.0) for knot in at]
+    return np.column_stack([np.ones_like(times), u, seasonal_columns(times, span), *hinges])
 
 
-def fit_group(grid: np.ndarray, values: np.ndarray, alpha: float) -> GroupFit:
+def fit_group(grid: np.ndarray, values: np.ndarray, alpha: float, horizon_s: float) -> GroupFit:
     """Fit every row of ``values`` (already cleaned) on the shared ``grid``."""
     from sklearn.linear_model import Ridge
 
     t_end = float(grid[-1])
     span = float(grid[-1] - grid[0])
-    x = design(grid, t_end, span)
+    at = knots(span, horizon_s)
+    x = design(grid, t_end, span, at)
     model = Ridge(alpha=alpha, fit_intercept=False)
     model.fit(x, values.T)
     coef = np.atleast_2d(model.coef_)  # one target gives a 1-D coef_
@@ -94,22 +104,23 @@ def fit_group(grid: np.ndarray, values: np.ndarray, alpha: float) -> GroupFit:
     residual = values - fitted
     centred = residual - np.median(residual, axis=1, keepdims=True)
     noise = 1.4826 * np.median(np.abs(centred), axis=1)
-    old = coef[:, 1] / span
-    new = (coef[:, 1] + coef[:, -1]) / span
-    recent = (grid - t_end) / span >= KNOT
+    old = (coef[:, 1] + coef[:, -2]) / span  # the previous sixth
+    new = (coef[:, 1] + coef[:, -2] + coef[:, -1]) / span  # the last sixth
+    recent = (grid - t_end) / span >= at[1]
     spread = np.sqrt(max(float(np.sum((grid[recent] - grid[recent].mean()) ** 2)), 1e-9))
     slope_se = noise / spread
-    distance = SEGMENT_DISTANCE * span
-    # slowing down by more than the noise explains: damp (see the module docstring)
-    slowing = (new > 0) & (old - new > 2 * slope_se)
+    distance = -at[1] * span  # between the centres of the two windows
+    # slowing down by more than the noise explains, and by a tenth at least: damp
+    slowing = (new > 0) & (old - new > np.maximum(2 * slope_se, 0.1 * old))
     ratio = np.clip(new / np.where(old > 0, old, 1.0), 1e-6, 1 - 1e-9)
     tau = np.where(slowing, distance / -np.log(ratio), np.inf)
     tau = np.where(new < 0, span / 3.0, tau)
-    level = coef[:, 0] + coef[:, -1] * (-KNOT)  # u = 0: the hinge column is -KNOT
+    level = coef[:, 0] - coef[:, -2] * at[0] - coef[:, -1] * at[1]  # the hinges at u = 0
     return GroupFit(
         t_end,
         span,
-        "seasonal" if x.shape[1] > 3 else "trend",
+        "seasonal" if x.shape[1] > 4 else "trend",
+        at,
         coef,
         level,
         new,
