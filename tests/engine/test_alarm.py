@@ -131,3 +131,17 @@ def test_the_alarm_raises_the_band_and_the_point_forecast_no_longer_does():
     # without a verdict (events, simple forecasters), the point forecast sets the band
     legacy = decide(rule(), Situation(EC2, 500.0, 1000.0, predicted=900.0), NOON)
     assert legacy is not None and legacy.action is Action.ALERT_CRITICAL
+
+
+def test_simulate_forecasts_at_the_engines_default_horizon():
+    from quotapilot.engine.replay import Point, replay
+    from tests.engine.fakes import GrowthForecaster
+
+    forecaster = GrowthForecaster()
+    points = [Point(NOON, 10.0, 100.0)]
+    replay(
+        {EC2: points, VPC: points},
+        [rule(), Rule("vpc", "L-F678F1CE", rule().automation_level)],
+        forecaster,
+    )
+    assert sorted(forecaster.horizons) == [7 * DAY, 14 * DAY]  # VPC via the API, EC2 reviewed
