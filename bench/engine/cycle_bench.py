@@ -7,15 +7,28 @@ reference design's per-quota approach, side by side in one run, on the same fake
 The baseline's cost is the same for every quota (two queries, one RandomForest fitted and
 asked), so it is measured on ``--baseline-sample`` quotas and scaled to ``--quotas``; pass
 ``--baseline-sample`` equal to ``--quotas`` to measure all of them (slow: minutes).
+
+    .venv/bin/python -m bench.engine.cycle_bench --against <git revision> [--repeats 3]
+
+instead measures our cycle against the same cycle at an earlier revision of this repository
+(its ``quotapilot/`` and ``bench/`` extracted with ``git archive``), alternating the two in
+child processes, and prints the ratio of the medians (now / then).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -163,6 +176,42 @@ def run_baseline(
     return time.process_time() - began, dict(db.calls)
 
 
+def against(revision: str, quotas: int, points: int, repeats: int) -> dict[str, float]:
+    """Our cycle now and at ``revision``, alternated ``repeats`` times (bounded)."""
+    root = Path(__file__).resolve().parents[2]
+    then = tempfile.mkdtemp(prefix="cycle-then-")
+    archive = subprocess.run(
+        ["git", "archive", revision, "quotapilot", "bench"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", then], input=archive, check=True)
+    command = [sys.executable, "-m", "bench.engine.cycle_bench", "--quotas", str(quotas)]
+    command += ["--points", str(points), "--baseline-sample", "1", "--n-estimators", "0"]
+    cpu: dict[str, list[float]] = {"then": [], "now": []}
+    for _ in range(repeats):
+        for label, tree in (("then", then), ("now", str(root))):
+            env = {**os.environ, "PYTHONPATH": tree}  # this tree's quotapilot, not the install
+            out = subprocess.run(
+                command, cwd=tree, env=env, capture_output=True, text=True, check=True
+            ).stdout
+            found = re.search(r"quotapilot cycle\s+CPU\s+([\d.]+) s", out)
+            method = re.search(r"forecaster=(\S+)", out)
+            cpu[label].append(float(found.group(1)))  # type: ignore[union-attr]
+            print(
+                f"{label:4s} {revision if label == 'then' else 'HEAD':10s} "
+                f"{method.group(1) if method else '?'} CPU {cpu[label][-1]:.2f} s"
+            )
+    ratio = statistics.median(cpu["now"]) / statistics.median(cpu["then"])
+    print(
+        f"quotas={quotas} points/quota={points}: median CPU now "
+        f"{statistics.median(cpu['now']):.2f} s, then {statistics.median(cpu['then']):.2f} s, "
+        f"now / then = {ratio:.2f}x"
+    )
+    return {"now": statistics.median(cpu["now"]), "then": statistics.median(cpu["then"])}
+
+
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quotas", type=int, default=10_000)
@@ -173,7 +222,11 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument(
         "--n-estimators", type=int, default=100, help="the reference's RandomForest size"
     )
+    parser.add_argument("--against", help="a git revision: compare our cycle now with then")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
+    if args.against:
+        return against(args.against, args.quotas, args.points, min(args.repeats, 10))
     data = make_data(args.quotas, args.points)
     ours, our_calls, method = run_ours(data)
     sample = dict(list(data.items())[: min(args.baseline_sample, args.quotas)])

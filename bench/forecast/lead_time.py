@@ -1,16 +1,23 @@
-"""Alert lead time, false alarms and MASE: a static threshold, the reference design's
-RandomForest, and quotapilot's forecaster, side by side on the same traces.
+"""Alert lead time, false alarms, precision/recall and MASE: a static 80% threshold against
+the engine at its defaults, side by side on the same corpus (``bench/forecast/corpus.py``).
 
     .venv/bin/python -m bench.forecast.lead_time --seeds 3
 
-Hourly usage traces, 60 days, limit 1000. Exhausting: linear and exponential growth, weekly
-and daily seasonality on a trend, a step launch then growth, bursts on a trend. Never
-exhausting: flat just under the threshold, seasonal peaks that touch it, pure noise. Every
-12 hours from day 7 each method decides with the same 80% threshold: the static one on
-current utilisation; the forecasters on the larger of current and predicted utilisation
-7 days ahead (the engine's rule). Lead time = exhaustion - first alert. MASE = the 7-day-ahead
-forecast's mean absolute error over the seasonal naive forecast's (the value a week earlier,
-which for a 7-day horizon is the current value).
+Every 6 hours from day 7, each method looks at what the engine would have stored by then (its
+rolling window of ``MAX_POINTS`` samples) and decides:
+
+* static: an alert when the latest utilisation is at least 80%;
+* engine: the engine's own code at its defaults (``SeasonalForecaster``, the horizon of the
+  quota's increase path, the forecast alarm with its hysteresis, ``decide``), with the warning
+  threshold at the same 80%, so the two differ by the forecast only; any action is an alert;
+* point: the rule the engine used before: an alert when the larger of current and the point
+  forecast at the same horizon is at least 80% (shows what the probability changes).
+
+The corpus runs once per increase path, with a quota whose default horizon is that path's
+(API: VPCs, 7 d; review: EC2 vCPUs, 14 d; support case: an EC2 quota AWS marks not
+adjustable, 28 d). Lead time = exhaustion - first alert (0 for a miss). A false alarm is an
+alert on a series that never runs out; precision and recall count series. MASE = the point
+forecast's mean absolute error at the horizon over the naive (current value) forecast's.
 """
 
 from __future__ import annotations
@@ -18,153 +25,154 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from datetime import UTC, datetime
 
 import numpy as np
 
+from bench.forecast.corpus import DAY, HOUR, LIMIT, T0, Trace, real, synthetic
 from quotapilot.domain import QuotaKey
+from quotapilot.engine.alarm import AlarmState, step
+from quotapilot.engine.decision import Situation, decide
+from quotapilot.engine.rules import AutomationLevel, Rule
+from quotapilot.engine.store import MAX_POINTS
 from quotapilot.forecast import Series
 from quotapilot.forecast.model import SeasonalForecaster
 
-HOUR, DAY = 3600.0, 86_400.0
-LIMIT, THRESHOLD, HORIZON = 1000.0, 0.80, 7 * DAY
-DAYS, START_DAY, EVERY = 60, 7, 12 * HOUR
+THRESHOLD = 0.80
+START_DAY, EVERY, END_DAY = 7, 6 * HOUR, 60
+#: (label, quota key, adjustable as the cloud reports it)
+PATHS = (
+    ("api", QuotaKey("aws", "vpc", "L-F678F1CE", "us-east-1"), True),
+    ("review", QuotaKey("aws", "ec2", "L-1216C47A", "us-east-1"), True),
+    ("support_case", QuotaKey("aws", "ec2", "L-1216C47A", "us-east-1"), False),
+)
+METHODS = ("static", "engine", "point")
+#: Business hours play no part here: every decision is taken as on a weekday at noon.
+WEEKDAY_NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-def traces(seed: int) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    h = np.arange(DAYS * 24, dtype=float)
-    d = h / 24
-    daily = np.sin(2 * np.pi * h / 24)
-    weekly = np.sin(2 * np.pi * h / (24 * 7))
-    noise = rng.normal(0, 12, len(h))
-    end = rng.uniform(40, 52)
-    bursts = np.where(rng.random(len(h)) < 0.03, rng.uniform(80, 200, len(h)), 0.0)
-    return {
-        "linear": 200 + 800 * d / end + noise,
-        "exponential": 100 * np.exp(np.log(10) * d / end) + noise,
-        "seasonal-trend": 250 + 600 * d / end + 60 * daily + 40 * weekly + noise,
-        "step-launch": np.where(d < 20, 250, 600 + 400 * (d - 20) / (end - 20)) + noise,
-        "bursts": 200 + 800 * d / end + bursts + noise,
-        "flat-near-threshold": 760 + noise,
-        "seasonal-peaks": 640 + 90 * daily + 70 * weekly + noise,  # peaks touch ~80%
-        "noise": 500 + rng.normal(0, 60, len(h)),
-    }
-
-
-def exhaustion_hour(values: np.ndarray) -> int | None:
-    over = np.nonzero(values >= LIMIT)[0]
-    return int(over[0]) if len(over) else None
-
-
-class RandomForestReference:
-    """The reference design's approach, per quota: a RandomForest on 7-point windows of the
-    series' own history, predicting the value ``horizon`` samples ahead."""
-
-    def __init__(self, trees: int = 20) -> None:
-        self.trees = trees
-
-    def predict(self, history: np.ndarray, ahead: int) -> float:
-        from sklearn.ensemble import RandomForestRegressor
-
-        window = 7
-        n = len(history) - window - ahead + 1
-        if n < 10:
-            return float(history[-1])
-        x = np.lib.stride_tricks.sliding_window_view(history[: n + window - 1], window)
-        y = history[window - 1 + ahead : window - 1 + ahead + n]
-        model = RandomForestRegressor(n_estimators=self.trees, random_state=0, n_jobs=1)
-        model.fit(x, y)
-        return float(model.predict(history[-window:][None, :])[0])
-
-
-def run(seeds: int, horizon_s: float = HORIZON) -> dict[str, dict]:
-    key = QuotaKey("aws", "ec2", "L-1216C47A", "us-east-1")
-    all_traces = {f"{name}#{s}": v for s in range(seeds) for name, v in traces(s).items()}
-    names = list(all_traces)
-    exhaust = {n: exhaustion_hour(v) for n, v in all_traces.items()}
-    times = np.arange(DAYS * 24) * HOUR + 1_790_000_000.0
-    ours = SeasonalForecaster()
-    rf = RandomForestReference()
-    first_alert = {m: {} for m in ("static", "rf", "ours")}
-    errors = {m: [] for m in ("rf", "ours", "naive")}
-    cpu = {"rf": 0.0, "ours": 0.0}
-    ahead = int(horizon_s / HOUR)
-    for hour in range(START_DAY * 24, DAYS * 24, int(EVERY / HOUR)):
-        live = [n for n in names if exhaust[n] is None or hour < exhaust[n]]
+def run_path(
+    traces: list[Trace], key: QuotaKey, adjustable: bool, detail: bool = False
+) -> dict[str, dict]:
+    rule = Rule(key.service, key.code, AutomationLevel.ALERT_ONLY, threshold_warning=80.0)
+    horizon = rule.horizon_hours(key, adjustable) * 3600.0
+    forecaster = SeasonalForecaster()
+    first: dict[str, dict[str, float]] = {m: {} for m in METHODS}
+    alarms = {t.name: AlarmState() for t in traces}
+    errors: dict[str, list[float]] = {"engine": [], "naive": []}
+    cpu = 0.0
+    evaluations = int((END_DAY - START_DAY) * DAY / EVERY)
+    for n in range(evaluations):  # bounded: one pass over the 53 days
+        now = T0 + START_DAY * DAY + n * EVERY
+        live, seen = [], []
+        for trace in traces:
+            end = int(np.searchsorted(trace.times, now, side="right"))
+            exhausted = trace.exhaustion
+            if end == 0 or (exhausted is not None and now >= exhausted):
+                continue
+            start = max(0, end - MAX_POINTS)  # what the engine's series store keeps
+            live.append(trace)
+            seen.append(Series(key, trace.times[start:end], trace.values[start:end], LIMIT))
         if not live:
             break
-        start = time.process_time()
-        forecasts = ours.forecast(
-            [Series(key, times[: hour + 1], all_traces[n][: hour + 1], LIMIT) for n in live],
-            horizon_s,
-        )
-        cpu["ours"] += time.process_time() - start
-        for name, forecast in zip(live, forecasts, strict=True):
-            values = all_traces[name]
-            current = values[hour]
-            start = time.process_time()
-            rf_predicted = rf.predict(values[: hour + 1], ahead)
-            cpu["rf"] += time.process_time() - start
-            decisions = {
-                "static": current,
-                "rf": max(current, rf_predicted),
-                "ours": max(current, forecast.predicted),
+        began = time.process_time()
+        forecasts = forecaster.forecast(seen, horizon)
+        cpu += time.process_time() - began
+        for trace, series, forecast in zip(live, seen, forecasts, strict=True):
+            current = float(series.values[-1])
+            alarm = step(alarms[trace.name], forecast.exhaustion_probability, now, horizon)
+            alarms[trace.name] = alarm
+            situation = Situation(
+                key, current, LIMIT, forecast.predicted, adjustable, forecast_alarm=alarm.raised
+            )
+            alerts = {
+                "static": current >= THRESHOLD * LIMIT,
+                "engine": decide(rule, situation, WEEKDAY_NOON) is not None,
+                "point": max(current, forecast.predicted) >= THRESHOLD * LIMIT,
             }
-            for method, seen in decisions.items():
-                if seen >= THRESHOLD * LIMIT and name not in first_alert[method]:
-                    first_alert[method][name] = hour
-            if hour + ahead < len(values):
-                truth = values[hour + ahead]
-                errors["ours"].append(abs(forecast.predicted - truth))
-                errors["rf"].append(abs(rf_predicted - truth))
+            for method, alert in alerts.items():
+                if alert:
+                    first[method].setdefault(trace.name, now)
+            if now + horizon <= trace.times[-1]:
+                truth = float(np.interp(now + horizon, trace.times, trace.values))
+                errors["engine"].append(abs(forecast.predicted - truth))
                 errors["naive"].append(abs(current - truth))
-    report = {}
-    for method in ("static", "rf", "ours"):
-        leads, false_alarms = [], 0
-        for name in names:
-            alert = first_alert[method].get(name)
-            if exhaust[name] is None:
-                false_alarms += alert is not None
-            else:
-                leads.append((exhaust[name] - alert) / 24 if alert is not None else 0.0)
-        mase = (
-            statistics.mean(errors[method]) / statistics.mean(errors["naive"])
-            if method in errors
-            else None
-        )
-        report[method] = {
-            "lead_days": statistics.median(leads),
-            "false_alarms": false_alarms,
-            "never_exhausting": sum(e is None for e in exhaust.values()),
-            "mase": mase,
-            "cpu_s": cpu.get(method),
-        }
+    if detail:
+        for trace in traces:
+            at = {m: first[m].get(trace.name) for m in METHODS}
+            days = {m: "-" if v is None else f"{(v - T0) / DAY:.1f}" for m, v in at.items()}
+            out = trace.exhaustion
+            print(
+                f"  {trace.name:42s} runs out {'-' if out is None else f'{(out - T0) / DAY:.1f}'}"
+                f"  static {days['static']}  engine {days['engine']}  point {days['point']}"
+            )
+    report = {m: _score(traces, first[m]) for m in METHODS}
+    report["engine"]["mase"] = statistics.mean(errors["engine"]) / statistics.mean(errors["naive"])
+    report["engine"]["cpu_s"] = cpu
+    report["horizon_days"] = horizon / DAY
     return report
 
 
-def main(argv=None) -> None:
+def _score(traces: list[Trace], alerted: dict[str, float]) -> dict:
+    leads, false_alarms, misses, caught = [], 0, 0, 0
+    for trace in traces:
+        alert, exhausted = alerted.get(trace.name), trace.exhaustion
+        if exhausted is None:
+            false_alarms += alert is not None
+        elif alert is None or alert >= exhausted:
+            misses += 1
+            leads.append(0.0)
+        else:
+            caught += 1
+            leads.append((exhausted - alert) / DAY)
+    raised = caught + false_alarms
+    return {
+        "lead_days": statistics.median(leads),
+        "false_alarms": false_alarms,
+        "bounded": sum(t.exhaustion is None for t in traces),
+        "misses": misses,
+        "precision": caught / raised if raised else 1.0,
+        "recall": caught / len(leads) if leads else 1.0,
+        "mase": None,
+        "cpu_s": None,
+    }
+
+
+def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--horizon-days", type=float, default=7)
+    parser.add_argument("--no-real", action="store_true", help="synthetic series only")
+    parser.add_argument("--paths", nargs="*", default=[p[0] for p in PATHS])
+    parser.add_argument("--detail", action="store_true", help="first alert per series")
     args = parser.parse_args(argv)
-    report = run(args.seeds, args.horizon_days * DAY)
-    print(f"horizon {args.horizon_days:g} days, {args.seeds} seed(s)")
-    static = report["static"]["lead_days"]
-    print("| method | median lead time | vs static | false alarms | MASE at the horizon | CPU |")
-    print("|---|---|---|---|---|---|")
-    labels = {
-        "static": "static 80% threshold",
-        "rf": "reference RandomForest",
-        "ours": "quotapilot SeasonalForecaster",
-    }
-    for method, row in report.items():
-        mase = "-" if row["mase"] is None else f"{row['mase']:.2f}"
-        cpu = "-" if row["cpu_s"] is None else f"{row['cpu_s']:.1f} s"
-        ratio = row["lead_days"] / static if static else float("inf")
-        print(
-            f"| {labels[method]} | {row['lead_days']:.1f} d | {ratio:.2f}x | "
-            f"{row['false_alarms']} of {row['never_exhausting']} | {mase} | {cpu} |"
-        )
+    traces = [t for seed in range(args.seeds) for t in synthetic(seed)]
+    if not args.no_real:
+        traces += real()
+    exhausting = sum(t.exhaustion is not None for t in traces)
+    print(f"{len(traces)} series ({exhausting} run out), {args.seeds} seed(s)")
+    print(
+        "| increase path (horizon) | method | median lead | vs static | false alarms "
+        "| missed | precision | recall | MASE | CPU |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    results = {}
+    for label, key, adjustable in PATHS:
+        if label not in args.paths:
+            continue
+        report = run_path(traces, key, adjustable, args.detail)
+        results[label] = report
+        static = report["static"]["lead_days"]
+        for method in METHODS:
+            row = report[method]
+            mase = "-" if row["mase"] is None else f"{row['mase']:.2f}"
+            cpu = "-" if row["cpu_s"] is None else f"{row['cpu_s']:.1f} s"
+            ratio = row["lead_days"] / static if static else float("inf")
+            print(
+                f"| {label} ({report['horizon_days']:g} d) | {method} | {row['lead_days']:.1f} d "
+                f"| {ratio:.2f}x | {row['false_alarms']} of {row['bounded']} | {row['misses']} "
+                f"| {row['precision']:.2f} | {row['recall']:.2f} | {mase} | {cpu} |"
+            )
+    return results
 
 
 if __name__ == "__main__":

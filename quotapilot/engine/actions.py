@@ -5,6 +5,7 @@ share."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -150,7 +151,7 @@ class Actions:
         if decision is not None and decision.action.is_increase and self.has_open_request(seen.key):
             decision = decide(
                 rule,
-                Situation(seen.key, seen.usage, seen.limit, seen.predicted, seen.adjustable, True),
+                replace(seen, open_request=True),
                 now,
             )
         if decision is None:

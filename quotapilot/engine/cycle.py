@@ -16,6 +16,7 @@ from typing import Any
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.actions import Actions
+from quotapilot.engine.alarm import AlarmState, step
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect import SourceFactory, aws_source_factory, collect
 from quotapilot.engine.config import EngineConfig, MemberAccount
@@ -108,10 +109,10 @@ class Engine:
         for failure in collection.failures:
             report.failed("collect", failure.pop("error"), **failure)
         readings = self._measured(collection.readings, report)
-        forecasts = self._observe_and_forecast(readings, rules, report, now)
+        forecasts, alarms = self._observe_and_forecast(readings, rules, report, now)
         for key, reading in readings.items():
             self._decide_and_act(
-                key, reading, rule_for(rules, key), forecasts.get(key), report, now
+                key, reading, rule_for(rules, key), forecasts.get(key), alarms.get(key), report, now
             )
         report.quotas_evaluated = len(readings)
         report.alerts_sent = self.actions.alerter.sent
@@ -136,7 +137,7 @@ class Engine:
         rules: RuleBook,
         report: CycleReport,
         now: datetime,
-    ) -> dict[QuotaKey, Forecast]:
+    ) -> tuple[dict[QuotaKey, Forecast], dict[QuotaKey, AlarmState]]:
         try:
             stored = self.series.load(readings)
         except Exception as error:  # decide on current usage alone
@@ -149,22 +150,35 @@ class Engine:
                 reading.usage.timestamp if reading.usage and reading.usage.timestamp else now
             ).timestamp()
             updated.append(append(stored.get(key), key, at, usage, reading.quota.limit))
+        by_horizon: dict[float, list] = defaultdict(list)
+        for stored_series in updated:
+            key = stored_series.key
+            rule = rule_for(rules, key)
+            if rule is not None:
+                horizon = rule.horizon_hours(key, readings[key].quota.adjustable) * 3600.0
+                by_horizon[horizon].append(stored_series)
+        forecasts: dict[QuotaKey, Forecast] = {}
+        for horizon, batch in by_horizon.items():
+            try:
+                answers = self.forecaster.forecast([s.series() for s in batch], horizon)
+            except Exception as error:  # decide on current usage alone
+                report.failed("forecast", error)
+                continue
+            for stored_series, forecast in zip(batch, answers, strict=True):
+                forecasts[stored_series.key] = forecast
+                # the alarm's hysteresis lives with the series, saved below
+                stored_series.alarm = step(
+                    stored_series.alarm,
+                    forecast.exhaustion_probability,
+                    stored_series.times[-1],
+                    horizon,
+                )
         try:
             self.series.save(updated, now)
         except Exception as error:
             report.failed("store", error)
-        by_horizon: dict[float, list] = defaultdict(list)
-        for stored_series in updated:
-            rule = rule_for(rules, stored_series.key)
-            if rule is not None:
-                by_horizon[rule.forecast_horizon_hours * 3600.0].append(stored_series.series())
-        forecasts: dict[QuotaKey, Forecast] = {}
-        for horizon, batch in by_horizon.items():
-            try:
-                forecasts.update((f.key, f) for f in self.forecaster.forecast(batch, horizon))
-            except Exception as error:  # decide on current usage alone
-                report.failed("forecast", error)
-        return forecasts
+        alarms = {s.key: s.alarm for s in updated}
+        return forecasts, alarms
 
     def _decide_and_act(
         self,
@@ -172,6 +186,7 @@ class Engine:
         reading: Reading,
         rule: Rule | None,
         forecast: Forecast | None,
+        alarm: AlarmState | None,
         report: CycleReport,
         now: datetime,
     ) -> None:
@@ -179,12 +194,21 @@ class Engine:
             return
         usage = reading.usage.value if reading.usage else 0.0
         predicted = forecast.predicted if forecast else None
-        seen = Situation(key, usage, reading.quota.limit, predicted, reading.quota.adjustable)
+        chance = forecast.exhaustion_probability if forecast else None
+        seen = Situation(
+            key,
+            usage,
+            reading.quota.limit,
+            predicted,
+            reading.quota.adjustable,
+            forecast_alarm=None if chance is None or alarm is None else alarm.raised,
+        )
         observed = {
             "usage": usage,
             "limit": reading.quota.limit,
             "predicted": predicted,
             "forecast": forecast.method if forecast else None,
+            "exhaustion_probability": chance,
             "rule": rule.rule_id,
         }
         self.actions.operate(rule, seen, now, by=ENGINE, observed=observed, report=report)

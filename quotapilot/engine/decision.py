@@ -4,8 +4,12 @@ clock (the caller passes ``now``), so it is table-tested and shared by the Lambd
 
 The reference design's semantics, made safe:
 
-* the band (warning/critical/emergency) comes from the larger of current and predicted
-  utilisation; the automation level maps each band to an action (see ``_LADDER``);
+* the band (warning/critical/emergency) comes from current utilisation; a forecaster that
+  estimates the probability of exhaustion raises it to at least critical when its alarm is
+  up (exhaustion within the horizon is probable: see ``engine.alarm``), and its point forecast
+  is only reported. Situations without such a verdict (events, simple forecasters) take the
+  band from the larger of current and predicted utilisation, as before. The automation level
+  maps each band to an action (see ``_LADDER``);
 * outside business hours a ``business_hours_only`` rule acts only in the emergency band, and
   then only as far as its level allows (the reference raised an emergency increase even for
   monitor-only rules);
@@ -64,6 +68,7 @@ class Band(enum.StrEnum):
     EMERGENCY = "emergency"
 
 
+_RANK = {None: 0, Band.WARNING: 1, Band.CRITICAL: 2, Band.EMERGENCY: 3}
 _ALERT = {
     Band.WARNING: Action.ALERT_WARNING,
     Band.CRITICAL: Action.ALERT_CRITICAL,
@@ -107,6 +112,9 @@ class Situation:
     predicted: float | None = None  # predicted usage at the rule's horizon
     adjustable: bool | None = None  # None: not known (treated as adjustable)
     open_request: bool = False  # a PENDING or CASE_OPENED request exists for the quota
+    #: The forecast alarm (exhaustion within the horizon is probable, confirmed): True/False;
+    #: None when no forecaster estimated a probability (``predicted`` then sets the band).
+    forecast_alarm: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -170,10 +178,17 @@ def decide(rule: Rule, seen: Situation, now: datetime) -> Decision | None:
         return None
     current = utilisation(seen.usage, seen.limit)
     predicted = utilisation(seen.predicted, seen.limit) if seen.predicted is not None else current
-    band = band_for(rule, max(current, predicted))
+    if seen.forecast_alarm is None:
+        band = band_for(rule, max(current, predicted))
+    else:
+        band = band_for(rule, current)
+        if seen.forecast_alarm and _RANK[band] < _RANK[Band.CRITICAL]:
+            band = Band.CRITICAL
     if band is None:
         return None
     reasons = [f"utilisation {current:.1f}% (predicted {predicted:.1f}%) is in the {band} band"]
+    if seen.forecast_alarm:
+        reasons.append("the forecast makes exhaustion within the horizon probable")
     if rule.business_hours_only and not is_business_hours(now):
         if band is not Band.EMERGENCY:
             return None

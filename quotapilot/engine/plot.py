@@ -43,7 +43,7 @@ def plot_replays(replays: list[QuotaReplay], out: str | Path) -> None:
                 [f.upper for f in quota.forecasts],
                 color="#9dc3e6",
                 alpha=0.5,
-                label=f"forecast at +{quota.rule.forecast_horizon_hours:g}h (point..P90)"
+                label=f"forecast at +{quota.rule.horizon_hours(quota.key):g}h (point..P90)"
                 if quota.rule
                 else "forecast",
             )

@@ -2,8 +2,9 @@
 cloud: what ``quotapilot simulate`` reports.
 
 Per quota, every point is decided as the cycle would decide it then: the forecaster sees the
-history up to that point (the same rolling window the engine keeps), the decision sees the
-limit in force. An increase is granted from the next point on; an approval request stays
+history up to that point (the same rolling window the engine keeps) with the engine's horizon
+for the quota, the forecast alarm keeps its hysteresis from point to point, the decision sees
+the limit in force. An increase is granted from the next point on; an approval request stays
 open (no further increases for the quota) because its outcome is a person's. Alerts repeat
 only after the rule's cooldown, as the engine's do.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from quotapilot.domain import QuotaKey
+from quotapilot.engine.alarm import AlarmState, step
 from quotapilot.engine.decision import Action, Decision, Situation, decide
 from quotapilot.engine.rules import Rule, rule_for
 from quotapilot.engine.store import MAX_POINTS
@@ -74,7 +76,11 @@ def _replay_one(
         )
         for i, p in enumerate(points)
     ]
-    forecasts = forecaster.forecast(prefixes, rule.forecast_horizon_hours * 3600.0)
+    # exactly the engine's horizon (the CSV doesn't say whether a quota is adjustable: the
+    # service's increase path decides, as it does in the engine when the cloud doesn't say)
+    horizon = rule.horizon_hours(key) * 3600.0
+    forecasts = forecaster.forecast(prefixes, horizon)
+    alarm = AlarmState()
     granted: float | None = None
     request_open = False
     last_alert: dict[Action, datetime] = {}
@@ -86,7 +92,17 @@ def _replay_one(
         if limit is not None and granted is not None and granted > limit:
             limit = granted
         limits.append(limit)
-        seen = Situation(key, point.usage, limit, forecast.predicted, None, request_open)
+        chance = forecast.exhaustion_probability
+        alarm = step(alarm, chance, point.at.timestamp(), horizon)
+        seen = Situation(
+            key,
+            point.usage,
+            limit,
+            forecast.predicted,
+            None,
+            request_open,
+            forecast_alarm=None if chance is None else alarm.raised,
+        )
         decision = decide(rule, seen, point.at)
         if decision is None:
             continue

@@ -16,6 +16,7 @@ from typing import Any
 
 from quotapilot.domain import GLOBAL, QuotaKey
 from quotapilot.engine.exceptions import RuleError
+from quotapilot.engine.increase_paths import IncreasePath, default_horizon_hours
 
 
 class AutomationLevel(enum.StrEnum):
@@ -49,7 +50,10 @@ class Rule:
     hard_limit: float | None = None
     #: Optional: USD per month one more unit of the quota may cost (default by service).
     unit_monthly_cost: float | None = None
-    forecast_horizon_hours: float = 24.0
+    #: None: the default of the quota's increase path (see ``engine.increase_paths``).
+    forecast_horizon_hours: float | None = None
+    #: api, review or support_case; None: the service's default (``engine.increase_paths``).
+    increase_path: str | None = None
     alert_cooldown_minutes: float = 60.0
     rule_id: str = ""
 
@@ -60,6 +64,13 @@ class Rule:
 
     def key(self, region: str, account: str = "") -> QuotaKey:
         return QuotaKey(self.provider, self.service, self.code, region, account)  # type: ignore[arg-type]
+
+    def horizon_hours(self, key: QuotaKey, adjustable: bool | None = None) -> float:
+        """How far ahead to forecast ``key``: the rule's own horizon, else the default of the
+        quota's increase path; the engine and ``quotapilot simulate`` both ask here."""
+        if self.forecast_horizon_hours is not None:
+            return self.forecast_horizon_hours
+        return default_horizon_hours(key, adjustable, self.increase_path)
 
     def applies_to(self, key: QuotaKey) -> bool:
         return (
@@ -83,7 +94,7 @@ _FLOATS = (
     "alert_cooldown_minutes",
 )
 _BOOLS = ("approval_required", "business_hours_only")
-_STRINGS = ("service", "code", "region", "provider", "rule_id")
+_STRINGS = ("service", "code", "region", "provider", "rule_id", "increase_path")
 _KNOWN = {f.name for f in fields(Rule)} | {"service_code", "quota_code"}
 
 
@@ -150,6 +161,13 @@ def rule_from_mapping(item: Mapping[str, Any], *, path: str = "", entry: str = "
             field="automation_level",
             **where,
         ) from None
+    paths = [path.value for path in IncreasePath]
+    if values.get("increase_path") not in (None, *paths):
+        raise RuleError(
+            f"must be one of {', '.join(paths)}, got {values['increase_path']!r}",
+            field="increase_path",
+            **where,
+        )
     for name in _FLOATS:
         if data.get(name) is not None:
             values[name] = _number(data[name], name, where)
@@ -175,7 +193,8 @@ def _check(rule: Rule, where: dict[str, Any]) -> None:
         "cost_threshold": rule.cost_threshold >= 0,
         "hard_limit": rule.hard_limit is None or rule.hard_limit > 0,
         "unit_monthly_cost": rule.unit_monthly_cost is None or rule.unit_monthly_cost >= 0,
-        "forecast_horizon_hours": rule.forecast_horizon_hours >= 0,
+        "forecast_horizon_hours": rule.forecast_horizon_hours is None
+        or rule.forecast_horizon_hours > 0,
         "alert_cooldown_minutes": rule.alert_cooldown_minutes >= 0,
     }
     for name, ok in positive.items():

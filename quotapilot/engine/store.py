@@ -12,12 +12,13 @@ import sys
 import time
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from quotapilot import permissions as p
 from quotapilot.domain import QuotaKey
+from quotapilot.engine.alarm import AlarmState
 from quotapilot.engine.aws import UsesAws, from_item, to_item
 from quotapilot.engine.exceptions import RuleError
 from quotapilot.engine.rules import Rule, rule_from_mapping
@@ -82,6 +83,8 @@ class StoredSeries:
     times: list[float]
     values: list[float]
     limit: float | None
+    #: The forecast alarm's hysteresis state, kept between cycles (see ``engine.alarm``).
+    alarm: AlarmState = field(default_factory=AlarmState)
 
     def series(self) -> Series:
         return Series(self.key, self.times, self.values, self.limit)
@@ -133,6 +136,7 @@ class SeriesStore(UsesAws):
                         _unpack(item.get("times")),
                         _unpack(item.get("values")),
                         item.get("limit"),
+                        AlarmState.from_mapping(item.get("alarm")),
                     )
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
@@ -156,6 +160,7 @@ class SeriesStore(UsesAws):
                                 "times": _pack(s.times[-MAX_POINTS:]),
                                 "values": _pack(s.values[-MAX_POINTS:]),
                                 "limit": s.limit,
+                                "alarm": s.alarm.to_mapping(),
                                 # the monitoring table's by-service index: quotas near
                                 # their limit, per service, without reading every series
                                 "service": s.key.service,

@@ -37,6 +37,14 @@ class Forecast:
     exhaustion_s: float | None
     confidence: float  # 0..1: how much a decision should trust ``predicted``
     method: str  # "current", "trend", "seasonal", ... what produced it
+    #: P(usage reaches the limit within ``horizon_s``), from the forecast band. 0 when the
+    #: forecaster doesn't trust its model on this series yet (too little history, or a
+    #: backtest no better than the naive forecast): the static thresholds decide. None when
+    #: the forecaster doesn't estimate it: its point forecast is used instead.
+    exhaustion_probability: float | None = None
+    #: The model's backtest error on this series over the naive forecast's (MASE); None when
+    #: there was too little history to hold any out.
+    backtest_mase: float | None = None
 
 
 @runtime_checkable

@@ -53,9 +53,11 @@ class GrowthForecaster:
     def __init__(self, growth: float = 1.0) -> None:
         self.growth = growth
         self.batches: list[int] = []
+        self.horizons: list[float] = []
 
     def forecast(self, series: Sequence[Series], horizon_s: float) -> list[Forecast]:
         self.batches.append(len(series))
+        self.horizons.append(horizon_s)
         return [
             Forecast(
                 s.key,

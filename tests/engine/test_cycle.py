@@ -75,7 +75,12 @@ def test_cycle_collects_decides_acts_and_records(stack, aws_calls):
     engine_calls = set(aws_calls)  # before the test's own reads
 
     assert report.rules == 3 and report.quotas_evaluated == 6
-    assert forecaster.batches == [6]  # one batch for every quota
+    # one batch per horizon: VPCs are granted through the API (7 days), Lambda and EC2
+    # increases are reviewed (14 days)
+    assert sorted(zip(forecaster.horizons, forecaster.batches, strict=True)) == [
+        (7 * 86_400.0, 2),
+        (14 * 86_400.0, 4),
+    ]
     actions = {d["quota"]: d["action"] for d in report.decisions}
     assert actions == {
         str(LAMBDA.in_account(A)): "emergency_increase",
