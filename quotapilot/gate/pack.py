@@ -86,8 +86,13 @@ def planned(resource: Any) -> PlannedResource:
     region = None
     provider = getattr(resource, "provider", None)
     if provider is not None:
-        given = _raw(provider.props).get("region")
-        region = given if isinstance(given, str) else None
+        provider_props = _raw(provider.props)
+        given = provider_props.get("region")
+        region = given if isinstance(given, str) and given else None
+        if region is None and resource.resource_type.startswith("gcp:"):
+            from quotapilot.catalogue.gcp.refs import zone_region
+
+            region = zone_region(provider_props.get("zone"))
     if resource.resource_type.startswith("aws:") and isinstance(props.get("region"), str):
         region = props["region"]
     return PlannedResource(
@@ -113,6 +118,18 @@ def _point_unknowns(value: Any, urn: str) -> Any:
     return value
 
 
+def _jsonable(value: Any) -> Any:
+    from quotapilot.catalogue import UNKNOWN
+
+    if value is UNKNOWN:
+        return "<unknown>"
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
 def _resolve(spec: str) -> str:
     """Snapshot paths are relative to the pack's directory unless absolute."""
     spec = os.path.expandvars(spec)
@@ -130,7 +147,19 @@ def check_stack(resources: list[PlannedResource], config: dict[str, Any]):
         from quotapilot.exceptions import ConfigurationError
 
         raise ConfigurationError("the policy pack needs 'serving' in --policy-pack-config")
-    key = json.dumps([sorted(r.urn for r in resources), config], sort_keys=True, default=str)
+    # Keyed on content, not on URNs: the same resources with other properties (a bigger
+    # instance type) are another plan.
+    key = json.dumps(
+        [
+            sorted(
+                ([r.urn, r.type, r.region, _jsonable(r.properties)] for r in resources),
+                key=lambda row: row[0],
+            ),
+            config,
+        ],
+        sort_keys=True,
+        default=str,
+    )
     if _cache.get("key") == key:
         return _cache["result"]
     result = run_check(

@@ -62,7 +62,7 @@ def configure(stub, **config):
     )
 
 
-def resources(instance_count: int, *, unknown_type: bool = False):
+def resources(instance_count: int, *, unknown_type: bool = False, size: str = "m5.xlarge"):
     provider = analyzer_pb2.AnalyzerProviderResource(
         type="pulumi:providers:aws",
         name="default",
@@ -71,7 +71,7 @@ def resources(instance_count: int, *, unknown_type: bool = False):
     )
     out = []
     for index in range(instance_count):
-        instance_type = UNKNOWN if unknown_type and index == 0 else "m5.xlarge"
+        instance_type = UNKNOWN if unknown_type and index == 0 else size
         out.append(
             analyzer_pb2.AnalyzerResource(
                 type="aws:ec2/instance:Instance",
@@ -112,6 +112,17 @@ def test_blocking_and_passing_plans_through_analyze_stack(analyzer, serving):
     # 1 instance fits (44 of 57.6), but leaves the quota 69% full: no diagnostics at all
     passed = analyzer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources(1)))
     assert list(passed.diagnostics) == []
+
+
+def test_the_same_resources_with_other_properties_are_checked_again(analyzer, serving):
+    configure(analyzer, serving=serving)
+    small = analyzer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources(1)))
+    assert list(small.diagnostics) == []
+    # same URN, 96 vCPUs instead of 4: a cache keyed on URNs would pass it again
+    big = analyzer.AnalyzeStack(
+        analyzer_pb2.AnalyzeStackRequest(resources=resources(1, size="m5.24xlarge"))
+    )
+    assert any(d.policyName == "quota-gate" and "[exceeds]" in d.message for d in big.diagnostics)
 
 
 def test_unknown_values_during_preview_are_reported_not_crashed(analyzer, serving):
