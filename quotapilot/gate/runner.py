@@ -76,12 +76,15 @@ def _make_monitor(mocks: Any, records: list[dict[str, Any]]) -> Any:
             if request.type == "pulumi:pulumi:Stack":
                 return resource_pb2.RegisterResourceResponse(urn=urn)
             _ensure_event_loop()
-            wire = struct_pb2.Struct()
-            wire.update(dereference(json_format.MessageToDict(request.object)))
+            wire = request.object
+            if _RESOURCE_SIG.encode() in wire.SerializeToString():
+                wire = struct_pb2.Struct()
+                wire.update(dereference(json_format.MessageToDict(request.object)))
+            inputs = rpc.deserialize_properties(wire, keep_unknowns=True)
             args = sdk_mocks.MockResourceArgs(
                 typ=request.type,
                 name=request.name,
-                inputs=rpc.deserialize_properties(wire),
+                inputs=inputs,
                 provider=request.provider,
                 resource_id=request.importId,
                 custom=request.custom or False,
@@ -95,7 +98,7 @@ def _make_monitor(mocks: Any, records: list[dict[str, Any]]) -> Any:
                 urn, resource_id, state
             )
             recorded = dict(state)
-            recorded.update(rpc.deserialize_properties(wire, keep_unknowns=True))
+            recorded.update(inputs)  # inputs as given, with their unknowns
             records.append(
                 {
                     "type": request.type,
