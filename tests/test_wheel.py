@@ -140,3 +140,31 @@ def test_the_gate_runs_from_the_unpacked_wheel_outside_the_repository(wheel, tmp
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"passed": true' in done.stdout
+
+
+def test_a_lambda_package_builds_from_the_unpacked_wheel_into_the_user_cache(wheel, tmp_path):
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    env = {**os.environ, "PYTHONPATH": str(site), "QUOTAPILOT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-m", "quotapilot", "package", "approval"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    built = Path(done.stdout.strip().removeprefix("approval="))
+    assert built.parent == tmp_path / "cache"
+    with zipfile.ZipFile(built) as archive:
+        held = set(archive.namelist())
+    assert {
+        "handler.py",
+        "quotapilot/handlers/approval.py",
+        "quotapilot/gate/rego/quota.rego",
+    } <= held
+    after = sorted(p.relative_to(site) for p in site.rglob("*") if "__pycache__" not in p.parts)
+    assert after == [p for p in before if "__pycache__" not in p.parts]  # site untouched

@@ -67,3 +67,19 @@ def test_a_prebuilt_package_is_used_as_given(engine_zip):
 def test_an_output_that_resolves_to_a_bad_value_fails_naming_the_field(engine_zip):
     with pytest.raises(ProgramError, match="alert_emails"):
         plan_of(engine_zip, "outputs:email=not-an-email")
+
+
+def test_code_takes_zip_paths_or_archives_keyed_by_function(tmp_path):
+    import pulumi
+
+    from quotapilot.components.args import QuotaAutomationArgs
+    from quotapilot.components.automation import _code
+    from quotapilot.exceptions import ConfigurationError
+
+    archive = pulumi.FileArchive(str(tmp_path / "events.zip"))
+    args = QuotaAutomationArgs(code={"engine": str(tmp_path / "engine.zip"), "events": archive})
+    engine = _code(wiring.FUNCTION_ENGINE, args)
+    assert isinstance(engine, pulumi.FileArchive) and engine.path == str(tmp_path / "engine.zip")
+    assert _code(wiring.FUNCTION_EVENTS, args) is archive
+    with pytest.raises(ConfigurationError, match="code"):
+        QuotaAutomationArgs(code={"enigne": "x.zip"})
