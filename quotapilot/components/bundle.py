@@ -45,10 +45,14 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 ENV_CACHE_DIR = "QUOTAPILOT_CACHE_DIR"
 
 # Never loaded by a function at run time: test suites, type stubs, Cython and C sources and
-# headers (only a compiler reads them), static libraries, and the sample data sets of
-# scikit-learn's loaders.
+# headers (only a compiler reads them), static libraries, docs, and the sample data sets of
+# scikit-learn's loaders. Licence files and package metadata stay, and so do .js/.css assets:
+# scikit-learn reads its HTML-repr stylesheet at import.
 _PRUNED_DIRS = frozenset({"tests", "test", "__pycache__"})
-_PRUNED_SUFFIXES = (".pyi", ".pxd", ".pyx", ".pxi", ".h", ".hpp", ".c", ".cpp", ".a", ".pyc")
+_PRUNED_SUFFIXES = (
+    *(".pyi", ".pxd", ".pyx", ".pxi", ".h", ".hpp", ".c", ".cpp", ".a", ".pyc"),
+    *(".md", ".rst"),
+)
 _PRUNED_PATHS = (
     ("sklearn", "datasets", "data"),
     ("sklearn", "datasets", "descr"),
@@ -112,7 +116,7 @@ def source_digest(function: str) -> str:
 
 def prunable(relative: str) -> bool:
     """Whether a file at ``relative`` (inside the package root) is left out of the zip."""
-    if relative in _KEPT:
+    if relative in _KEPT or _is_licence(relative):
         return False
     parts = PurePosixPath(relative).parts
     if any(part in _PRUNED_DIRS for part in parts[:-1]):
@@ -120,6 +124,11 @@ def prunable(relative: str) -> bool:
     if parts[-1].endswith(_PRUNED_SUFFIXES) or parts[-1] == "py.typed":
         return True
     return any(parts[: len(prefix)] == prefix for prefix in _PRUNED_PATHS)
+
+
+def _is_licence(relative: str) -> bool:
+    name = PurePosixPath(relative).name.upper()
+    return name.startswith(("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS"))
 
 
 def write_zip(source: Path, target: Path) -> None:

@@ -116,11 +116,15 @@ def test_engine_package_is_within_budget_and_forecasts_from_its_package_alone(
         ("sklearn/_loss/_loss.pyx", True),
         ("sklearn/datasets/data/iris.csv", True),
         ("pydantic/py.typed", True),
+        ("sklearn/utils/_repr_html/estimator.css", False),  # read at import
+        ("sklearn/externals/array_api_compat/README.md", True),
+        ("numpy/random/LICENSE.md", False),  # licences travel with the code
         ("numpy/_core/tests/_natype.py", False),  # numpy.testing imports it
         ("numpy/testing/__init__.py", False),
         ("sklearn/linear_model/_ridge.py", False),
         ("scipy.libs/libscipy_openblas-b75cc656.so", False),
         ("numpy-2.4.6.dist-info/METADATA", False),
+        ("numpy-2.4.6.dist-info/licenses/LICENSE.txt", False),
     ],
 )
 def test_pruning_drops_only_what_no_function_loads(path, pruned):
