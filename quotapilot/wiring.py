@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-# Lambda functions, by role. The folder under lambdas/ has the same name.
+# Lambda functions, by role. The entry point is quotapilot.handlers.<name>.
 FUNCTION_ENGINE: Final = "engine"
 FUNCTION_EVENTS: Final = "events"
 FUNCTION_APPROVAL: Final = "approval"

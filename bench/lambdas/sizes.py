@@ -51,6 +51,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
+    budget = bundle.ENGINE_BUDGET_BYTES / 1e6
+    print(f"Engine budget: {budget:.0f} MB unzipped (Lambda's hard limit: 250 MB)")
     print("| function | zip | unzipped | cold `import handler` | baseline `import boto3` | ratio |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
@@ -69,7 +71,7 @@ def main(argv=None) -> None:
             h, b = statistics.median(handler), statistics.median(baseline)
             print(
                 f"| {function} | {package.stat().st_size / 2**20:.1f} MiB | "
-                f"{unzipped / 2**20:.0f} MiB | {h:.2f} s | {b:.2f} s | {h / b:.1f}x |"
+                f"{unzipped / 1e6:.1f} MB | {h:.2f} s | {b:.2f} s | {h / b:.1f}x |"
             )
             if function == wiring.FUNCTION_ENGINE:
                 # the first cycle also loads the forecaster's model code

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from quotapilot.cli import options
+
 
 class CheckFormat(enum.StrEnum):
     table = "table"
@@ -27,11 +29,21 @@ def check(
         None, "--deployed", help="`pulumi stack export` JSON of what this stack already holds"
     ),
     config: list[str] = typer.Option([], "--config", help="KEY=VALUE config override"),
-    buffer: float = typer.Option(10.0, "--buffer", help="Safety buffer, percent of the limit"),
-    output_format: CheckFormat = typer.Option(CheckFormat.table, "--format"),
+    buffer: float = typer.Option(
+        10.0,
+        "--buffer",
+        help="Safety buffer, percent of the limit (0 to <100)",
+        callback=options.buffer_pct,
+    ),
+    output_format: CheckFormat = typer.Option(
+        CheckFormat.table, "--format", help="table for people, json for tools, github for CI"
+    ),
     strict: bool = typer.Option(False, "--strict", help="Unknown quotas block instead of warn"),
     low_headroom: float = typer.Option(
-        80.0, "--low-headroom", help="Warn when a quota ends at least this percent full"
+        80.0,
+        "--low-headroom",
+        help="Warn when a quota ends at least this percent full (0 to 100)",
+        callback=options.percent,
     ),
     watch: list[str] = typer.Option(
         [], "--watch", help="Also check PROVIDER:SERVICE/CODE@REGION for regression"
@@ -43,7 +55,10 @@ def check(
         None, "--scope", help="Ledger scope whose allocation the plan must fit"
     ),
     timeout: float = typer.Option(
-        300.0, "--timeout", help="Seconds the program may run before it is stopped"
+        300.0,
+        "--timeout",
+        help="Seconds the program may run before it is stopped, with all it started",
+        callback=options.seconds,
     ),
 ) -> None:
     """Check a Pulumi program's plan against the serving quotas (exit 1 when blocked).
@@ -51,6 +66,7 @@ def check(
     The program's code runs, as in `pulumi preview`, under mocks and without the caller's
     cloud credentials or tokens.
     """
+    from quotapilot import extras
     from quotapilot.exceptions import InputError
     from quotapilot.gate.check import parse_key, run_check
     from quotapilot.gate.program import read_plan
@@ -59,6 +75,11 @@ def check(
 
     if (ledger or scope) and not scope:
         raise InputError("--ledger needs --scope (the team or stack the plan is charged to)")
+    if opa_url:
+        extras.require("opa", "--opa-url")
+    for source in (quotas, baseline):
+        if source and source.startswith("gcp:"):
+            extras.require("gcp", "reading GCP quotas")
     plan = read_plan(program_dir, stack, config, timeout=timeout)
     deployed_resources = []
     if deployed is not None:

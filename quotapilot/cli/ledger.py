@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import typer
 
+from quotapilot.cli.options import help_without_command
 from quotapilot.exceptions import InputError
 
 ledger_app = typer.Typer(
     help="The internal quota ledger: split cloud quotas among teams and stacks.",
-    no_args_is_help=True,
+    invoke_without_command=True,
+    callback=help_without_command,
 )
 
 LEDGER_OPTION = typer.Option(
@@ -47,8 +50,10 @@ def set_limit(
         try:
             value = float(limit)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0:  # "nan", "inf", "1e309", "-5"
             raise InputError(
-                "must be a number or 'unlimited'", field="LIMIT", value=limit
+                "must be a non-negative number or 'unlimited'", field="LIMIT", value=limit
             ) from None
     with _open(ledger_url) as ledger:
         ledger.set_limit(scope, quota, value)
@@ -68,9 +73,12 @@ def apply(
         if not sep or not quota:
             raise InputError("expected QUOTA=DELTA", field="DELTAS", value=pair)
         try:
-            amounts[quota] = amounts.get(quota, 0.0) + float(text)
+            amount = float(text)
         except ValueError:
-            raise InputError("the delta must be a number", field="DELTAS", value=pair) from None
+            amount = math.nan
+        if not math.isfinite(amount):
+            raise InputError("the delta must be a finite number", field="DELTAS", value=pair)
+        amounts[quota] = amounts.get(quota, 0.0) + amount
     with _open(ledger_url) as ledger:
         recorded = ledger.apply(scope, amounts)
         for quota in amounts:

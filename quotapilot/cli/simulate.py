@@ -28,6 +28,11 @@ def simulate(
     ),
 ) -> None:
     """Replay a usage history and report what the engine would have done."""
+    from quotapilot import extras
+
+    extras.require("engine", "quotapilot simulate")
+    if plot is not None:
+        extras.require("plot", "--plot")
     from quotapilot.engine.forecasting import engine_forecaster
     from quotapilot.engine.history import read_history, read_rules
     from quotapilot.engine.replay import decision_rows, replay

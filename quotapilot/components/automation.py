@@ -61,16 +61,16 @@ class QuotaAutomation(pulumi.ComponentResource):
             f"{name}-events", kms_master_key_id=self.key.id, tags=tags, opts=child
         )
         subscriptions = [
-            *(("email", e) for e in args.alert_emails),
-            *(("https", url) for url in args.alert_https_endpoints),
-            *(("sqs", arn) for arn in args.alert_sqs_queue_arns),
+            *(("email", "alert_emails", e) for e in args.alert_emails),
+            *(("https", "alert_https_endpoints", url) for url in args.alert_https_endpoints),
+            *(("sqs", "alert_sqs_queue_arns", arn) for arn in args.alert_sqs_queue_arns),
         ]
-        for index, (protocol, endpoint) in enumerate(subscriptions):
+        for index, (protocol, field_name, endpoint) in enumerate(subscriptions):
             aws.sns.TopicSubscription(
                 f"{name}-alerts-{protocol}-{index}",
                 topic=self.alerts_topic.arn,
                 protocol=protocol,
-                endpoint=endpoint,
+                endpoint=args.checked(field_name, endpoint),
                 raw_message_delivery=protocol == "sqs",
                 opts=child,
             )
@@ -200,7 +200,7 @@ class QuotaAutomation(pulumi.ComponentResource):
         for function in wiring.FUNCTIONS:
             log_group = aws.cloudwatch.LogGroup(
                 f"{name}-{function}-logs",
-                retention_in_days=args.log_retention_days,
+                retention_in_days=args.checked("log_retention_days"),
                 kms_key_id=self.key.arn,
                 tags=tags,
                 opts=child,
@@ -235,8 +235,8 @@ class QuotaAutomation(pulumi.ComponentResource):
                 s3_object_version=package.version_id,
                 role=role.arn,
                 timeout=300 if function == wiring.FUNCTION_ENGINE else 60,
-                memory_size=args.memory_mb,
-                reserved_concurrent_executions=args.reserved_concurrency,
+                memory_size=args.checked("memory_mb"),
+                reserved_concurrent_executions=args.checked("reserved_concurrency"),
                 environment={"variables": variables},
                 kms_key_arn=self.key.arn,
                 tracing_config={"mode": "Active"},
@@ -271,10 +271,10 @@ class QuotaAutomation(pulumi.ComponentResource):
             wiring.ENV_ALERTS_TOPIC_ARN: self.alerts_topic.arn,
             wiring.ENV_EVENTS_TOPIC_ARN: self.events_topic.arn,
             wiring.ENV_EVENT_BUS: self.bus.name,
-            wiring.ENV_APPROVERS: ",".join(args.approvers),
-            wiring.ENV_ACCOUNTS: ",".join(args.accounts),
-            wiring.ENV_REGIONS: ",".join(args.regions),
-            wiring.ENV_REGRESSION_WATCH: ",".join(args.regression_watch),
+            wiring.ENV_APPROVERS: _joined(args, "approvers"),
+            wiring.ENV_ACCOUNTS: _joined(args, "accounts"),
+            wiring.ENV_REGIONS: _joined(args, "regions"),
+            wiring.ENV_REGRESSION_WATCH: _joined(args, "regression_watch"),
             wiring.ENV_ENVIRONMENT: args.environment,
         }
 
@@ -289,7 +289,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             permissions.DEAD_LETTER_QUEUE: [self.dead_letters.arn],
             permissions.KMS_KEY: [self.key.arn],
             permissions.MEMBER_ACCOUNT_ROLE: [
-                pulumi.Output.from_input(f"arn:aws:iam::*:role/{self.args.member_role_name}")
+                pulumi.Output.concat("arn:aws:iam::*:role/", self.args.checked("member_role_name"))
             ],
         }
 
@@ -327,7 +327,7 @@ class QuotaAutomation(pulumi.ComponentResource):
         engine = self.functions[wiring.FUNCTION_ENGINE]
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-workflow-logs",
-            retention_in_days=args.log_retention_days,
+            retention_in_days=args.checked("log_retention_days"),
             kms_key_id=self.key.arn,
             tags=tags,
             opts=child,
@@ -388,13 +388,12 @@ class QuotaAutomation(pulumi.ComponentResource):
             f"{name}-approval",
             role_arn=role.arn,
             type="STANDARD",
-            definition=pulumi.Output.all(approval.arn, engine.arn, self.events_topic.arn).apply(
-                lambda a: json.dumps(
-                    documents.approval_state_machine(
-                        a[0], a[1], a[2], args.approval_timeout_seconds
-                    )
-                )
-            ),
+            definition=pulumi.Output.all(
+                approval.arn,
+                engine.arn,
+                self.events_topic.arn,
+                args.checked("approval_timeout_seconds"),
+            ).apply(lambda a: json.dumps(documents.approval_state_machine(*a))),
             logging_configuration={
                 "log_destination": log_group.arn.apply(lambda a: f"{a}:*"),
                 "include_execution_data": True,
@@ -430,8 +429,12 @@ class QuotaAutomation(pulumi.ComponentResource):
         )
         targets.append((breach, events, None, None))
         for rule_name, expression, action in (
-            ("cycle", args.schedule, wiring.ACTION_CYCLE),
-            ("regression-watch", args.regression_schedule, wiring.ACTION_REGRESSION_WATCH),
+            ("cycle", args.checked("schedule"), wiring.ACTION_CYCLE),
+            (
+                "regression-watch",
+                args.checked("regression_schedule"),
+                wiring.ACTION_REGRESSION_WATCH,
+            ),
         ):
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{rule_name}",
@@ -571,9 +574,18 @@ class QuotaAutomation(pulumi.ComponentResource):
         )
 
 
-def _code(function: str, args: QuotaAutomationArgs) -> pulumi.Archive:
-    if function in args.code:
-        return pulumi.FileArchive(args.code[function])
+def _joined(args: QuotaAutomationArgs, name: str) -> pulumi.Output[str]:
+    """A list field as the comma-separated environment value the Lambda code reads."""
+    items = [args.checked(name, item) for item in getattr(args, name)]
+    return pulumi.Output.all(*items).apply(lambda values: ",".join(values))
+
+
+def _code(function: str, args: QuotaAutomationArgs) -> pulumi.Input[pulumi.Archive]:
+    given = args.code.get(function)
+    if isinstance(given, str):  # a zip built ahead of time (`quotapilot package`)
+        return pulumi.FileArchive(given)
+    if given is not None:  # an archive, or another resource's output
+        return given
     if bundle.offline():
         return pulumi.AssetArchive(
             {"handler.py": pulumi.FileAsset(str(bundle.handler_file(function)))}

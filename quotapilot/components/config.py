@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import MISSING, fields
 
 from quotapilot.components.args import QuotaAutomationArgs
 from quotapilot.exceptions import ConfigurationError
@@ -12,11 +12,13 @@ def args_from_config(config) -> QuotaAutomationArgs:
     """Every field of the args can be set as ``quotapilot:<field>``; lists as YAML lists."""
     given = {}
     for spec in fields(QuotaAutomationArgs):
-        if spec.name == "code":
+        # The default says how the value is spelled in config (the annotations are inputs).
+        default = spec.default if spec.default is not MISSING else spec.default_factory()  # type: ignore[misc]
+        if isinstance(default, dict):
             value = config.get_object(spec.name)
-        elif spec.type in ("int",):
+        elif isinstance(default, int):
             value = config.get_int(spec.name)
-        elif spec.type.startswith("tuple"):
+        elif isinstance(default, tuple):
             value = config.get_object(spec.name)
             if value is not None:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

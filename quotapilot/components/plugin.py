@@ -2,8 +2,12 @@
 
 The component provider host infers the schema from type annotations, and wants a TypedDict
 for ``args`` and annotated outputs, so these thin subclasses adapt the library components
-(same type tokens) to that shape. (No `from __future__ import annotations` here: the
-analyzer reads the annotations as types, not strings.)
+(same type tokens) to that shape. Input descriptions are the docstrings below, which repeat
+the argument docs in ``args.py``/``requests.py`` word for word (a test holds them equal: the
+host reads them from this file's source). Inputs that flow into resources are
+``pulumi.Input``, so a TypeScript caller can pass ``queue.arn``; list lengths stay plain,
+because they decide which resources exist. (No ``from __future__ import annotations`` here:
+the analyzer reads the annotations as types, not strings.)
 """
 
 from typing import NotRequired, TypedDict
@@ -18,32 +22,56 @@ class QuotaAutomationInputs(TypedDict):
     """Inputs of QuotaAutomation; every one is optional (see QuotaAutomationArgs)."""
 
     environment: NotRequired[str]
-    schedule: NotRequired[str]
-    regression_schedule: NotRequired[str]
-    accounts: NotRequired[list[str]]
-    regions: NotRequired[list[str]]
-    member_role_name: NotRequired[str]
-    regression_watch: NotRequired[list[str]]
-    alert_emails: NotRequired[list[str]]
-    alert_https_endpoints: NotRequired[list[str]]
-    alert_sqs_queue_arns: NotRequired[list[str]]
-    approvers: NotRequired[list[str]]
-    approval_timeout_seconds: NotRequired[int]
-    log_retention_days: NotRequired[int]
-    reserved_concurrency: NotRequired[int]
-    memory_mb: NotRequired[int]
+    """Environment name (dev, loadtest, prod): tags, alarm names, the engine's audit records."""
+    schedule: NotRequired[pulumi.Input[str]]
+    """How often the engine collects, forecasts and acts (an EventBridge schedule expression)."""
+    regression_schedule: NotRequired[pulumi.Input[str]]
+    """How often the load-test vs serving regression watch runs."""
+    accounts: NotRequired[list[pulumi.Input[str]]]
+    """Accounts to watch (the engine assumes ``member_role_name`` in each); empty: this one."""
+    regions: NotRequired[list[pulumi.Input[str]]]
+    """Regions to watch; empty: the stack's region."""
+    member_role_name: NotRequired[pulumi.Input[str]]
+    """The role the engine assumes in member accounts."""
+    regression_watch: NotRequired[list[pulumi.Input[str]]]
+    """Quotas the regression watch compares (``aws:SERVICE/CODE@REGION``)."""
+    alert_emails: NotRequired[list[pulumi.Input[str]]]
+    """Email addresses subscribed to alerts (each confirms the subscription)."""
+    alert_https_endpoints: NotRequired[list[pulumi.Input[str]]]
+    """HTTPS endpoints subscribed to alerts (chat webhooks, incident tools)."""
+    alert_sqs_queue_arns: NotRequired[list[pulumi.Input[str]]]
+    """SQS queue ARNs subscribed to alerts (raw message delivery)."""
+    approvers: NotRequired[list[pulumi.Input[str]]]
+    """IAM principal ARNs allowed to approve increases through the approval URL."""
+    approval_timeout_seconds: NotRequired[pulumi.Input[int]]
+    """How long an approval may wait before it is denied, in seconds."""
+    log_retention_days: NotRequired[pulumi.Input[int]]
+    """Log retention for every log group the stack creates, in days."""
+    reserved_concurrency: NotRequired[pulumi.Input[int]]
+    """Reserved concurrency per function: the engine must never starve the account."""
+    memory_mb: NotRequired[pulumi.Input[int]]
+    """Lambda memory per function, MB."""
     audit_retention_days: NotRequired[int]
+    """Days the automation log (the audit trail) keeps records (at least a year)."""
+    code: NotRequired[dict[str, pulumi.Input[pulumi.Archive]]]
+    """Prebuilt deployment packages by function (engine, events, approval), e.g. the zips `quotapilot package` builds; the others are built from the installed quotapilot."""  # noqa: E501
 
 
 class QuotaAutomation(automation.QuotaAutomation):
     """One environment's quota automation stack."""
 
     alerts_topic_arn: pulumi.Output[str]
+    """The alerts topic: subscribe more endpoints to it."""
     events_topic_arn: pulumi.Output[str]
+    """The topic the engine publishes its decisions and actions to."""
     bus_name: pulumi.Output[str]
+    """The EventBridge bus that carries quotapilot's events."""
     state_machine_arn: pulumi.Output[str]
+    """The approval workflow."""
     approval_url: pulumi.Output[str]
+    """The approval function's IAM-authenticated URL, for approvers."""
     dashboard_url: pulumi.Output[str]
+    """The CloudWatch dashboard."""
 
     def __init__(
         self, name: str, args: QuotaAutomationInputs, opts: pulumi.ResourceOptions | None = None
@@ -59,22 +87,35 @@ class QuotaAutomation(automation.QuotaAutomation):
 
 
 class QuotaLevelInput(TypedDict):
+    """One quota at the level an environment needs."""
+
     provider: str
+    """"aws" or "gcp"."""
     service: str
+    """AWS service code (lambda, ec2), or GCP service (compute.googleapis.com)."""
     code: str
+    """AWS quota code (L-1216C47A), or GCP quota id (CPUS-per-project-region)."""
     value: float
+    """The level this environment needs."""
     region: NotRequired[str]
+    """AWS: the region (the provider's when unset); GCP: the region dimension."""
 
 
 class QuotaRequestsInputs(TypedDict):
     """Quota levels to request, and optional parity with the load-test levels."""
 
     levels: list[QuotaLevelInput]
+    """The quota levels this environment needs."""
     parity_with: NotRequired[list[QuotaLevelInput]]
-    gcp_project: NotRequired[str]
-    gcp_contact_email: NotRequired[str]
+    """The load-test environment's levels; each request is at least as high as these."""
+    gcp_project: NotRequired[pulumi.Input[str]]
+    """GCP project for GCP levels."""
+    gcp_contact_email: NotRequired[pulumi.Input[str]]
+    """Contact for GCP quota increase requests (Google requires one for increases)."""
     aws_auto_management: NotRequired[str]
+    """Opt the AWS account into Service Quotas automatic management ("NotifyOnly" or "NotifyAndAdjust"); None leaves it alone."""  # noqa: E501
     gcp_quota_adjuster: NotRequired[bool]
+    """Turn on GCP's quota adjuster for the project."""
 
 
 class QuotaRequests(requests.QuotaRequests):

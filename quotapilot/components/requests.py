@@ -25,11 +25,16 @@ TYPE = "quotapilot:index:QuotaRequests"
 class QuotaLevel:
     """One quota at the level an environment needs."""
 
-    provider: str  # "aws" or "gcp"
-    service: str  # AWS service code, or GCP service (compute.googleapis.com)
-    code: str  # AWS quota code (L-...), or GCP quota id
+    #: "aws" or "gcp".
+    provider: str
+    #: AWS service code (lambda, ec2), or GCP service (compute.googleapis.com).
+    service: str
+    #: AWS quota code (L-1216C47A), or GCP quota id (CPUS-per-project-region).
+    code: str
+    #: The level this environment needs.
     value: float
-    region: str | None = None  # AWS: the provider's region when None; GCP: the dimension
+    #: AWS: the region (the provider's when unset); GCP: the region dimension.
+    region: str | None = None
 
     @property
     def label(self) -> str:
@@ -40,13 +45,14 @@ class QuotaLevel:
 class QuotaRequestsArgs:
     """What to request, and how."""
 
+    #: The quota levels this environment needs.
     levels: tuple[QuotaLevel, ...] = ()
     #: The load-test environment's levels; each request is at least as high as these.
     parity_with: tuple[QuotaLevel, ...] = ()
     #: GCP project for GCP levels.
-    gcp_project: str | None = None
+    gcp_project: pulumi.Input[str] | None = None
     #: Contact for GCP quota increase requests (Google requires one for increases).
-    gcp_contact_email: str | None = None
+    gcp_contact_email: pulumi.Input[str] | None = None
     #: Opt the AWS account into Service Quotas automatic management ("NotifyOnly" or
     #: "NotifyAndAdjust"); None leaves it alone.
     aws_auto_management: str | None = None
@@ -125,7 +131,7 @@ class QuotaRequests(pulumi.ComponentResource):
                 dimensions = {"region": level.region} if level.region else None
                 self.requests[level.label] = gcp.cloudquota.SQuotaPreference(
                     f"{name}-{slug}",
-                    parent=f"projects/{args.gcp_project}",
+                    parent=pulumi.Output.concat("projects/", args.gcp_project),
                     service=level.service,
                     quota_id=level.code,
                     dimensions=dimensions,
@@ -148,7 +154,7 @@ class QuotaRequests(pulumi.ComponentResource):
 
             gcp.cloudquota.SQuotaAdjusterSettings(
                 f"{name}-quota-adjuster",
-                parent=f"projects/{args.gcp_project}",
+                parent=pulumi.Output.concat("projects/", args.gcp_project),
                 enablement="ENABLED",
                 opts=child,
             )

@@ -1,7 +1,7 @@
 """What the three Lambda handlers call: the configuration and clients are built once per
 container (cold start), each invocation is parsed at the boundary and dispatched.
 
-The handlers in ``lambdas/`` only import and call these functions.
+The handlers in ``quotapilot.handlers`` only import and call these functions.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quotapilot import permissions as p
 from quotapilot.domain import QuotaKey
@@ -22,8 +22,10 @@ from quotapilot.engine.alarm import AlarmState
 from quotapilot.engine.aws import UsesAws, from_item, to_item
 from quotapilot.engine.exceptions import RuleError
 from quotapilot.engine.rules import Rule, rule_from_mapping
-from quotapilot.forecast.base import Series
 from quotapilot.permissions import Needs
+
+if TYPE_CHECKING:
+    from quotapilot.forecast.base import Series
 
 logger = logging.getLogger(__name__)
 MAX_POINTS = 2016  # one week at five-minute cycles
@@ -87,6 +89,10 @@ class StoredSeries:
     alarm: AlarmState = field(default_factory=AlarmState)
 
     def series(self) -> Series:
+        # Imported here: the components import this module for its IAM declarations, and
+        # the forecasting package needs numpy, which only the engine extra installs.
+        from quotapilot.forecast.base import Series
+
         return Series(self.key, self.times, self.values, self.limit)
 
 

@@ -8,8 +8,21 @@ GCP source's dependency) — the plugin process never loads the GCP clients.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from quotapilot._version import __version__
+from quotapilot.components.args import QuotaAutomationArgs
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "quotapilot"
 
 SCRIPT = """
 import json
@@ -33,3 +46,71 @@ def test_schema_has_the_inputs_and_outputs_other_languages_see():
     )
     requests = components["QuotaRequests"]["inputs"]
     assert requests["levels"] is False and requests["parityWith"] is True
+
+
+def documented_fields(source: Path, cls: str) -> dict[str, str]:
+    """The ``#:`` docs of a dataclass's fields, joined across lines."""
+    body = source.read_text().split(f"class {cls}", 1)[1].split("def __post_init__", 1)[0]
+    docs: dict[str, str] = {}
+    pending: list[str] = []
+    for line in body.splitlines():
+        text = line.strip()
+        if text.startswith("#:"):
+            pending.append(text[2:].strip())
+        elif pending and re.match(r"^\w+:", text):
+            docs[text.split(":", 1)[0]] = " ".join(pending)
+            pending = []
+    return docs
+
+
+@pytest.fixture(scope="module")
+def served_schema():
+    """The schema the plugin serves when the Pulumi CLI starts it (`python components/`)."""
+    process = subprocess.Popen(
+        [sys.executable, "-u", str(ROOT / "components"), "127.0.0.1:1"],
+        cwd=ROOT / "components",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = int(process.stdout.readline().strip())
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        grpc.channel_ready_future(channel).result(timeout=30)
+        stub = provider_pb2_grpc.ResourceProviderStub(channel)
+        info = stub.GetPluginInfo(empty_pb2.Empty())
+        schema = json.loads(stub.GetSchema(provider_pb2.GetSchemaRequest()).schema)
+        channel.close()
+        yield info.version, schema
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_plugin_is_versioned_as_the_package(served_schema):
+    version, schema = served_schema
+    assert version == __version__
+    assert schema["version"] == __version__
+
+
+def test_inputs_carry_the_argument_docs(served_schema):
+    _, schema = served_schema
+    inputs = schema["resources"]["quotapilot:index:QuotaAutomation"]["inputProperties"]
+    docs = documented_fields(PACKAGE / "components" / "args.py", "QuotaAutomationArgs")
+    assert set(docs) == set(QuotaAutomationArgs.__dataclass_fields__)  # every field documented
+    camel = {re.sub(r"_(\w)", lambda m: m.group(1).upper(), k): v for k, v in docs.items()}
+    assert {k: p.get("description") for k, p in inputs.items()} == camel
+    requests = schema["resources"]["quotapilot:index:QuotaRequests"]["inputProperties"]
+    assert all(p.get("description") for p in requests.values())
+
+
+def test_values_that_flow_into_resources_accept_outputs(served_schema):
+    _, schema = served_schema
+    inputs = schema["resources"]["quotapilot:index:QuotaAutomation"]["inputProperties"]
+    for name in ("schedule", "memberRoleName", "approvalTimeoutSeconds", "memoryMb"):
+        assert not inputs[name].get("plain"), name
+    for name in ("alertSqsQueueArns", "alertEmails", "approvers", "accounts", "regions"):
+        # the list's length decides which resources exist; its items may be outputs
+        assert not inputs[name]["items"].get("plain"), name
+    assert inputs["environment"].get("plain")  # names resources: must be known
+    assert inputs["code"]["additionalProperties"]["$ref"] == "pulumi.json#/Archive"

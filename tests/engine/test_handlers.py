@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 
 import pytest
@@ -10,16 +10,11 @@ import pytest
 from quotapilot import wiring
 from quotapilot.engine import runtime
 from quotapilot.engine.exceptions import MalformedEventError, UnknownEventError
-from tests.conftest import ROOT, load_event
+from tests.conftest import load_event
 
 
 def handler_of(function: str):
-    spec = importlib.util.spec_from_file_location(
-        f"lambda_{function}", ROOT / "lambdas" / function / "handler.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.handler
+    return importlib.import_module(f"quotapilot.handlers.{function}").handler
 
 
 @pytest.fixture

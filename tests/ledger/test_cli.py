@@ -49,8 +49,13 @@ def test_a_refused_apply_is_one_line_and_exit_2(capsys, url):
     ("argv", "message"),
     [
         (["apply", "acme", "lambda"], "expected QUOTA=DELTA"),
-        (["apply", "acme", "lambda=x"], "the delta must be a number"),
-        (["set-limit", "acme", "lambda", "lots"], "LIMIT: must be a number or 'unlimited'"),
+        (["apply", "acme", "lambda=x"], "the delta must be a finite number"),
+        (["apply", "acme", "lambda=nan"], "the delta must be a finite number"),
+        (
+            ["set-limit", "acme", "lambda", "lots"],
+            "LIMIT: must be a non-negative number or 'unlimited'",
+        ),
+        (["set-limit", "acme", "lambda", "1e309"], "LIMIT: must be a non-negative number"),
         (["set-limit", "a b", "lambda", "3"], "bad segment 'a b'"),
     ],
 )
