@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -68,6 +69,21 @@ class QuotaKey:
     def __str__(self) -> str:
         where = f"{self.account}/{self.region}" if self.account else self.region
         return f"{self.provider}:{self.service}/{self.code}@{where}"
+
+    @classmethod
+    def parse(cls, text: str) -> QuotaKey:
+        """``aws:lambda/L-B99A9384@us-east-1`` (how findings print a key, and how config
+        names one) to a key; ValueError says what the form is."""
+        match = _KEY_TEXT.match(str(text).strip())
+        if not match:
+            raise ValueError(
+                f"a quota must look like PROVIDER:SERVICE/CODE@REGION, e.g. "
+                f"aws:lambda/L-B99A9384@us-east-1 (got {text!r})"
+            )
+        return cls(*match.groups())  # type: ignore[arg-type]
+
+
+_KEY_TEXT = re.compile(r"^(aws|gcp):([^/]+)/([^@]+)@(.+)$")
 
 
 def normalise_limit(value: float | int | str | None) -> float | None:

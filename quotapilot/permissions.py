@@ -26,6 +26,10 @@ DEAD_LETTER_QUEUE: Final = "queue:dlq"
 KMS_KEY: Final = "key"
 #: Roles in member accounts the engine assumes (arn:aws:iam::*:role/<collector role name>).
 MEMBER_ACCOUNT_ROLE: Final = "role:member"
+#: The load-test quota snapshot the regression watch reads (an object in the artifacts bucket).
+BASELINE_SNAPSHOT: Final = "object:baseline-snapshot"
+#: The role in the load-test account the regression watch reads its quotas through.
+LOADTEST_ROLE: Final = "role:loadtest"
 #: The action supports no resource-level permission; the declaration's ``why`` must say so.
 NO_RESOURCE_SCOPE: Final = "*"
 
@@ -44,6 +48,8 @@ LOGICAL_RESOURCES: Final = frozenset(
         DEAD_LETTER_QUEUE,
         KMS_KEY,
         MEMBER_ACCOUNT_ROLE,
+        BASELINE_SNAPSHOT,
+        LOADTEST_ROLE,
         NO_RESOURCE_SCOPE,
     }
 )

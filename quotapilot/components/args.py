@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -43,6 +44,14 @@ class QuotaAutomationArgs:
     member_role_name: pulumi.Input[str] = "quotapilot-collector"
     #: Quotas the regression watch compares (``aws:SERVICE/CODE@REGION``).
     regression_watch: tuple[pulumi.Input[str], ...] = ()
+    #: Where the regression watch reads the serving quotas: ``aws`` (this account).
+    regression_serving: pulumi.Input[str] = "aws"
+    #: Where it reads the load-test quotas: ``aws:REGION;role=ARN`` (a role in the load-test
+    #: account), or ``s3://BUCKET/KEY`` (a snapshot).
+    regression_baseline: pulumi.Input[str] = ""
+    #: A local snapshot file of the load-test quotas, uploaded to the stack's artifacts bucket
+    #: and read from there (instead of ``regression_baseline``).
+    regression_baseline_snapshot: str = ""
     #: Email addresses subscribed to alerts (each confirms the subscription).
     alert_emails: tuple[pulumi.Input[str], ...] = ()
     #: HTTPS endpoints subscribed to alerts (chat webhooks, incident tools).
@@ -71,6 +80,21 @@ class QuotaAutomationArgs:
             for spec in fields(self)
             for name, why in _problems(spec.name, getattr(self, spec.name))
         ]
+        if self.regression_watch and not (
+            self.regression_baseline or self.regression_baseline_snapshot
+        ):
+            # The watch would fail on every run: say so now, not at 3 a.m.
+            problems.append(
+                (
+                    "regression_baseline",
+                    "set (a load-test source or regression_baseline_snapshot) when "
+                    "regression_watch lists quotas",
+                )
+            )
+        if self.regression_baseline and self.regression_baseline_snapshot:
+            problems.append(
+                ("regression_baseline", "left empty when regression_baseline_snapshot is set")
+            )
         if problems:
             field_name, why = problems[0]
             raise ConfigurationError(
@@ -129,6 +153,11 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
         lambda v: re.fullmatch(r"[\w+=,.@-]{1,64}", v), "an IAM role name"
     ),
     "approval_timeout_seconds": _between(300, 7 * 86_400),
+    "regression_serving": lambda v: _source(v, allow_empty=False),
+    "regression_baseline": lambda v: _source(v, allow_empty=True),
+    "regression_baseline_snapshot": lambda v: (
+        None if isinstance(v, str) and (not v or Path(v).is_file()) else "a snapshot file"
+    ),
     "log_retention_days": lambda v: (
         None
         if isinstance(v, int) and not isinstance(v, bool) and v in _RETENTIONS
@@ -150,6 +179,16 @@ _ITEM_RULES: dict[str, Callable[[Any], str | None]] = {
     "alert_sqs_queue_arns": _matching(lambda v: v.startswith("arn:aws:sqs:"), "an SQS queue ARN"),
     "approvers": _matching(lambda v: v.startswith("arn:aws:iam::"), "an IAM principal ARN"),
 }
+
+
+def _source(value: Any, *, allow_empty: bool) -> str | None:
+    """A quota source the engine can open in Lambda: live AWS (this account, or a role in
+    another), an S3 snapshot, or GCP."""
+    if isinstance(value, str) and (
+        (allow_empty and not value) or value == "aws" or value.startswith(("aws:", "s3://", "gcp:"))
+    ):
+        return None
+    return "aws, aws:REGION;role=ARN, s3://BUCKET/KEY or gcp:PROJECT"
 
 
 def _problems(name: str, value: Any) -> list[tuple[str, str]]:

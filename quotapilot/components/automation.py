@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 
-from quotapilot import permissions, wiring
+from quotapilot import envvalues, permissions, wiring
 from quotapilot.components import bundle, documents
 from quotapilot.components.args import QuotaAutomationArgs
 
@@ -83,6 +84,7 @@ class QuotaAutomation(pulumi.ComponentResource):
         )
         self.bus = aws.cloudwatch.EventBus(f"{name}-bus", tags=tags, opts=child)
         self.artifacts = self._artifacts(name, tags, child)
+        self.regression_baseline = self._regression_baseline(name, args, child)
         self.functions = self._functions(name, args, tags, child, account)
         self.state_machine = self._workflow(name, args, tags, child)
         self._wire_roles(name, account, child)
@@ -188,6 +190,23 @@ class QuotaAutomation(pulumi.ComponentResource):
         )
         return bucket
 
+    def _regression_baseline(self, name, args: QuotaAutomationArgs, child) -> pulumi.Input[str]:
+        """Where the regression watch reads the load-test quotas: the source the config names,
+        or the snapshot file the config gives, uploaded to the artifacts bucket."""
+        if not args.regression_baseline_snapshot:
+            return args.checked("regression_baseline")
+        key = "snapshots/regression-baseline" + Path(args.regression_baseline_snapshot).suffix
+        snapshot = aws.s3.BucketObjectv2(
+            f"{name}-regression-baseline",
+            bucket=self.artifacts.id,
+            key=key,
+            source=pulumi.FileAsset(str(Path(args.regression_baseline_snapshot).resolve())),
+            server_side_encryption="aws:kms",
+            kms_key_id=self.key.arn,
+            opts=child,
+        )
+        return pulumi.Output.concat("s3://", snapshot.bucket, "/", snapshot.key)
+
     # Functions ---------------------------------------------------------------------------
 
     def _functions(self, name, args: QuotaAutomationArgs, tags, child, account):
@@ -271,10 +290,21 @@ class QuotaAutomation(pulumi.ComponentResource):
             wiring.ENV_ALERTS_TOPIC_ARN: self.alerts_topic.arn,
             wiring.ENV_EVENTS_TOPIC_ARN: self.events_topic.arn,
             wiring.ENV_EVENT_BUS: self.bus.name,
-            wiring.ENV_APPROVERS: _joined(args, "approvers"),
-            wiring.ENV_ACCOUNTS: _joined(args, "accounts"),
-            wiring.ENV_REGIONS: _joined(args, "regions"),
-            wiring.ENV_REGRESSION_WATCH: _joined(args, "regression_watch"),
+            wiring.ENV_APPROVERS: _encoded(args, "approvers", envvalues.encode_list),
+            wiring.ENV_ACCOUNTS: _encoded(
+                args,
+                "accounts",
+                lambda accounts, role: envvalues.encode_accounts(accounts, role),
+                args.checked("member_role_name"),
+            ),
+            wiring.ENV_REGIONS: _encoded(args, "regions", envvalues.encode_list),
+            wiring.ENV_REGRESSION_WATCH: _encoded(
+                args,
+                "regression_watch",
+                lambda quotas, serving, baseline: envvalues.encode_watch(serving, baseline, quotas),
+                args.checked("regression_serving"),
+                self.regression_baseline,
+            ),
             wiring.ENV_ENVIRONMENT: args.environment,
         }
 
@@ -291,6 +321,12 @@ class QuotaAutomation(pulumi.ComponentResource):
             permissions.MEMBER_ACCOUNT_ROLE: [
                 pulumi.Output.concat("arn:aws:iam::*:role/", self.args.checked("member_role_name"))
             ],
+            permissions.BASELINE_SNAPSHOT: [
+                pulumi.Output.from_input(self.regression_baseline).apply(_snapshot_arn)
+            ],
+            permissions.LOADTEST_ROLE: [
+                pulumi.Output.from_input(self.regression_baseline).apply(_loadtest_role)
+            ],
         }
 
     def _wire_roles(self, name, account, child) -> None:
@@ -306,7 +342,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             def render(values, needs=needs, function=function):
                 arns, at = {}, 0
                 for key, size in zip(keys, sizes, strict=True):
-                    arns[key] = values[at : at + size]
+                    arns[key] = [arn for arn in values[at : at + size] if arn]
                     at += size
                 log_arn, dlq = values[-2], values[-1]
                 return json.dumps(documents.function_policy(needs, arns, log_arn, dlq))
@@ -574,10 +610,28 @@ class QuotaAutomation(pulumi.ComponentResource):
         )
 
 
-def _joined(args: QuotaAutomationArgs, name: str) -> pulumi.Output[str]:
-    """A list field as the comma-separated environment value the Lambda code reads."""
+def _encoded(args: QuotaAutomationArgs, name: str, encode, *more) -> pulumi.Output[str]:
+    """A list field (and the other inputs its encoding needs) as the environment value the
+    Lambda code decodes, through the one codec both sides share."""
     items = [args.checked(name, item) for item in getattr(args, name)]
-    return pulumi.Output.all(*items).apply(lambda values: ",".join(values))
+    count = len(items)
+    return pulumi.Output.all(*items, *more).apply(
+        lambda values: encode(list(values[:count]), *values[count:])
+    )
+
+
+def _snapshot_arn(baseline: str) -> str:
+    """The object an ``s3://BUCKET/KEY`` baseline names, as an ARN; empty otherwise."""
+    if not baseline.startswith("s3://"):
+        return ""
+    return "arn:aws:s3:::" + baseline.removeprefix("s3://")
+
+
+def _loadtest_role(baseline: str) -> str:
+    """The role an ``aws:REGION;role=ARN`` baseline names; empty otherwise."""
+    _, _, options = baseline.partition(";")
+    name, _, arn = options.partition("=")
+    return arn if name == "role" and arn.startswith("arn:aws") else ""
 
 
 def _code(function: str, args: QuotaAutomationArgs) -> pulumi.Input[pulumi.Archive]:

@@ -58,6 +58,8 @@ def function_policy(
             resources = ["*"]
         else:
             resources = sorted(arns[need.resource])
+            if not resources:
+                continue  # the stack has none of this resource (no load-test role, say)
         statements.append(
             {
                 "Sid": f"Needs{index}",

@@ -35,6 +35,12 @@ class QuotaAutomationInputs(TypedDict):
     """The role the engine assumes in member accounts."""
     regression_watch: NotRequired[list[pulumi.Input[str]]]
     """Quotas the regression watch compares (``aws:SERVICE/CODE@REGION``)."""
+    regression_serving: NotRequired[pulumi.Input[str]]
+    """Where the regression watch reads the serving quotas: ``aws`` (this account)."""
+    regression_baseline: NotRequired[pulumi.Input[str]]
+    """Where it reads the load-test quotas: ``aws:REGION;role=ARN`` (a role in the load-test account), or ``s3://BUCKET/KEY`` (a snapshot)."""  # noqa: E501
+    regression_baseline_snapshot: NotRequired[str]
+    """A local snapshot file of the load-test quotas, uploaded to the stack's artifacts bucket and read from there (instead of ``regression_baseline``)."""  # noqa: E501
     alert_emails: NotRequired[list[pulumi.Input[str]]]
     """Email addresses subscribed to alerts (each confirms the subscription)."""
     alert_https_endpoints: NotRequired[list[pulumi.Input[str]]]

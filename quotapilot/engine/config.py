@@ -6,20 +6,17 @@ Every variable name comes from :mod:`quotapilot.wiring`; an invalid value raises
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from quotapilot import wiring
+from quotapilot import envvalues, wiring
 from quotapilot.engine.exceptions import EngineConfigurationError
+from quotapilot.envvalues import MemberAccount, RegressionWatch
+from quotapilot.exceptions import ConfigurationError
 
-
-@dataclass(frozen=True)
-class MemberAccount:
-    account: str
-    role_arn: str = ""  # empty: this account, no role to assume
+__all__ = ["EngineConfig", "MemberAccount", "RegressionWatch"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class EngineConfig:
     approvers: frozenset[str] = frozenset()
     accounts: tuple[MemberAccount, ...] = ()
     regions: tuple[str, ...] = ()
-    regression_watch: Mapping[str, Any] = field(default_factory=dict)
+    regression_watch: RegressionWatch | None = None
     environment: str = ""
 
     def require(self, *names: str) -> None:
@@ -51,6 +48,15 @@ class EngineConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EngineConfig:
         env = os.environ if environ is None else environ
         get = lambda name: env.get(name, "").strip()  # noqa: E731
+        try:
+            return cls._decoded(get)
+        except EngineConfigurationError:
+            raise
+        except ConfigurationError as error:
+            raise EngineConfigurationError(error.message, **error.context) from None
+
+    @classmethod
+    def _decoded(cls, get: Any) -> EngineConfig:
         return cls(
             monitoring_table=get(wiring.ENV_MONITORING_TABLE),
             rules_table=get(wiring.ENV_RULES_TABLE),
@@ -62,11 +68,11 @@ class EngineConfig:
             event_bus=get(wiring.ENV_EVENT_BUS),
             approval_state_machine_arn=get(wiring.ENV_APPROVAL_STATE_MACHINE_ARN),
             approvers=frozenset(
-                a.strip() for a in get(wiring.ENV_APPROVERS).split(",") if a.strip()
+                envvalues.decode_list(get(wiring.ENV_APPROVERS), wiring.ENV_APPROVERS)
             ),
-            accounts=_accounts(get(wiring.ENV_ACCOUNTS)),
-            regions=tuple(r.strip() for r in get(wiring.ENV_REGIONS).split(",") if r.strip()),
-            regression_watch=_json_object(
+            accounts=envvalues.decode_accounts(get(wiring.ENV_ACCOUNTS), wiring.ENV_ACCOUNTS),
+            regions=envvalues.decode_list(get(wiring.ENV_REGIONS), wiring.ENV_REGIONS),
+            regression_watch=envvalues.decode_watch(
                 get(wiring.ENV_REGRESSION_WATCH), wiring.ENV_REGRESSION_WATCH
             ),
             environment=get(wiring.ENV_ENVIRONMENT),
@@ -87,38 +93,3 @@ _ENV_OF = {
     "regions": wiring.ENV_REGIONS,
     "regression_watch": wiring.ENV_REGRESSION_WATCH,
 }
-
-
-def _json_object(text: str, name: str) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise EngineConfigurationError(f"is not valid JSON: {error.msg}", path=name) from None
-    if not isinstance(value, dict):
-        raise EngineConfigurationError("must be a JSON object", path=name)
-    return value
-
-
-def _accounts(text: str) -> tuple[MemberAccount, ...]:
-    if not text:
-        return ()
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise EngineConfigurationError(
-            f"is not valid JSON: {error.msg}", path=wiring.ENV_ACCOUNTS
-        ) from None
-    if not isinstance(items, list):
-        raise EngineConfigurationError("must be a JSON list", path=wiring.ENV_ACCOUNTS)
-    accounts = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("account"), str):
-            raise EngineConfigurationError(
-                'each entry needs {"account": "...", "role_arn": "..."}',
-                path=wiring.ENV_ACCOUNTS,
-                entry=f"[{index}]",
-            )
-        accounts.append(MemberAccount(item["account"], str(item.get("role_arn", ""))))
-    return tuple(accounts)

@@ -18,8 +18,10 @@ from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect import Collector
 from quotapilot.engine.increase import IncreaseRequester, RequestLocks
 from quotapilot.engine.recording import DeadLetter, Encryption, EventRecorder, Idempotency
+from quotapilot.engine.regression import BaselineAccess
 from quotapilot.engine.store import RuleStore, SeriesStore
 from quotapilot.permissions import Needs
+from quotapilot.sources.s3 import S3SnapshotSource
 
 #: The classes each function's code runs (each declares ``permissions``).
 FUNCTION_CLASSES: Mapping[str, tuple[type, ...]] = MappingProxyType(
@@ -36,6 +38,8 @@ FUNCTION_CLASSES: Mapping[str, tuple[type, ...]] = MappingProxyType(
             ApprovalStarter,
             AuditLog,
             Encryption,
+            BaselineAccess,
+            S3SnapshotSource,
         ),
         wiring.FUNCTION_EVENTS: (
             EventRecorder,

@@ -1,62 +1,34 @@
 """The regression watch: the serving environment's limits must not fall behind the load-test
 environment's for the watched quotas (a load test passed on capacity production lacks).
 
-Configured by ``QUOTAPILOT_REGRESSION_WATCH``: ``{"serving": SOURCE, "loadtest": SOURCE,
-"quotas": [{"service", "code", "region", "provider"?}, ...]}``, where a SOURCE is what
-``quotapilot.sources.open_source`` accepts (``aws:REGION``, ``gcp:PROJECT``, a snapshot file).
+Configured by ``QUOTAPILOT_REGRESSION_WATCH`` (:mod:`quotapilot.envvalues` encodes and decodes
+it): where the serving and the load-test quotas come from, each a SOURCE that
+``quotapilot.sources.open_source`` accepts (``aws``, ``aws:REGION;role=ARN`` in another
+account, ``s3://BUCKET/KEY`` for a snapshot, ``gcp:PROJECT``), and the quotas to compare.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from quotapilot.domain import QuotaKey, Reading
+from quotapilot.domain import Reading
 from quotapilot.engine.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.exceptions import EngineConfigurationError
+from quotapilot.envvalues import RegressionWatch
+from quotapilot.permissions import LOADTEST_ROLE, Needs
 from quotapilot.sources.base import QuotaSource
-from quotapilot.wiring import ENV_REGRESSION_WATCH
 
 
-@dataclass(frozen=True)
-class WatchConfig:
-    serving: str
-    loadtest: str
-    quotas: tuple[QuotaKey, ...]
+class BaselineAccess:
+    """What reading the load-test quotas takes: a role in the load-test account, or the
+    snapshot object (the S3 reader declares that one)."""
 
-    @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any]) -> WatchConfig:
-        for name in ("serving", "loadtest"):
-            if not isinstance(raw.get(name), str) or not raw[name]:
-                raise EngineConfigurationError(
-                    "needs a source string", path=ENV_REGRESSION_WATCH, entry=name
-                )
-        quotas = raw.get("quotas")
-        if not isinstance(quotas, list) or not quotas:
-            raise EngineConfigurationError(
-                "needs a non-empty quotas list", path=ENV_REGRESSION_WATCH, entry="quotas"
-            )
-        keys = []
-        for index, item in enumerate(quotas):
-            try:
-                keys.append(
-                    QuotaKey(
-                        item.get("provider", "aws"),
-                        item["service"],
-                        item["code"],
-                        item.get("region", "global"),
-                    )
-                )
-            except (AttributeError, KeyError, TypeError, ValueError) as error:
-                raise EngineConfigurationError(
-                    f"each quota needs service and code ({error})",
-                    path=ENV_REGRESSION_WATCH,
-                    entry=f"quotas[{index}]",
-                ) from None
-        return cls(raw["serving"], raw["loadtest"], tuple(keys))
+    permissions = (
+        Needs(("sts:AssumeRole",), LOADTEST_ROLE, "read the load-test account's quotas"),
+    )
 
 
 @dataclass
@@ -71,7 +43,7 @@ def _limit(reading: Reading) -> float:
 
 
 def watch(
-    config: WatchConfig,
+    config: RegressionWatch,
     alerter: Alerter,
     audit: AuditLog,
     *,

@@ -75,10 +75,11 @@ def handle_engine(event: Any, context: Any = None) -> dict[str, Any]:
         )
         return result
     if action == wiring.ACTION_REGRESSION_WATCH:
-        from quotapilot.engine.regression import WatchConfig, watch
+        from quotapilot.engine.regression import watch
 
-        watched = WatchConfig.from_mapping(config().regression_watch)
-        report = watch(watched, engine().actions.alerter, engine().audit)
+        settings = config()
+        settings.require("regression_watch")
+        report = watch(settings.regression_watch, engine().actions.alerter, engine().audit)
         engine().audit.flush()
         _count(wiring.FUNCTION_ENGINE, **{wiring.METRIC_REGRESSIONS: len(report.regressions)})
         return asdict(report)

@@ -9,7 +9,6 @@ and returns findings carrying the numbers and the remedy.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,19 +30,14 @@ from quotapilot.sources.base import QuotaSource
 DEFAULT_BUFFER = 0.10
 #: Warn when a change leaves a quota at least this full (of its usable limit, before the buffer).
 DEFAULT_LOW_HEADROOM_PCT = 80.0
-_KEY = re.compile(r"^(aws|gcp):([^/]+)/([^@]+)@(.+)$")
 
 
 def parse_key(text: str) -> QuotaKey:
     """``aws:lambda/L-B99A9384@us-east-1`` (the form findings print) to a key."""
-    match = _KEY.match(text.strip())
-    if not match:
-        raise ConfigurationError(
-            "a quota must look like PROVIDER:SERVICE/CODE@REGION, e.g. "
-            "aws:lambda/L-B99A9384@us-east-1",
-            quota=text,
-        )
-    return QuotaKey(*match.groups())
+    try:
+        return QuotaKey.parse(text)
+    except ValueError as error:
+        raise ConfigurationError(str(error), quota=text) from None
 
 
 @dataclass

@@ -146,6 +146,12 @@ class SnapshotSource:
         return result
 
 
+def parse_text(text: str, name: str) -> SnapshotSource:
+    """A snapshot from its text (YAML, or JSON when ``name`` ends in .json)."""
+    document = _parse(text, Path(name), _Where(name))
+    return SnapshotSource.from_document(document, path=name)
+
+
 def _parse(text: str, path: Path, where: _Where) -> Any:
     if path.suffix.lower() == ".json":
         try:

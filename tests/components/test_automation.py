@@ -254,8 +254,13 @@ def test_lambda_packages_live_in_a_private_encrypted_versioned_bucket(plan):
     assert rule["sseAlgorithm"] == "aws:kms"
     [versioning] = of(plan, "s3/bucketVersioning:BucketVersioning")
     assert versioning.properties["versioningConfiguration"]["status"] == "Enabled"
-    packages = {p.properties["key"]: p for p in of(plan, "s3/bucketObjectv2:BucketObjectv2")}
+    objects = {p.properties["key"]: p for p in of(plan, "s3/bucketObjectv2:BucketObjectv2")}
+    packages = {k: v for k, v in objects.items() if k.startswith("lambda/")}
     assert set(packages) == {f"lambda/{f}.zip" for f in wiring.FUNCTIONS}
+    # prod's regression watch reads the load-test snapshot from the same bucket, encrypted
+    snapshot = objects["snapshots/regression-baseline.yaml"]
+    assert snapshot.properties["serverSideEncryption"] == "aws:kms"
+    assert set(objects) == {*packages, "snapshots/regression-baseline.yaml"}
     for function in of(plan, "lambda/function:Function"):
         assert function.properties["s3Bucket"] == bucket.id
         assert function.properties["s3Key"] in packages
@@ -274,3 +279,37 @@ def test_alert_subscriptions_come_from_config(plan):
     [statement] = json.loads(policy.properties["policy"])["Statement"]
     assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
+
+
+def test_the_planned_environment_is_what_the_engine_reads():
+    """The seam: each function's planned variables decode in the engine, with the values
+    the stack config gave (accounts with their role, regions, approvers, the watch)."""
+    from quotapilot.engine.config import EngineConfig
+
+    plan = read_plan(
+        ROOT / "stacks",
+        "prod",
+        [
+            'quotapilot:accounts=["111111111111", "222222222222"]',
+            'quotapilot:regions=["us-east-1", "eu-west-1"]',
+            'quotapilot:approvers=["arn:aws:iam::111111111111:role/capacity-leads"]',
+        ],
+    )
+    functions = {f.name.removeprefix("quota-"): f for f in of(plan, "lambda/function:Function")}
+    engine = EngineConfig.from_env(functions["engine"].properties["environment"]["variables"])
+    assert [a.role_arn for a in engine.accounts] == [
+        "arn:aws:iam::111111111111:role/quotapilot-collector",
+        "arn:aws:iam::222222222222:role/quotapilot-collector",
+    ]
+    assert engine.regions == ("us-east-1", "eu-west-1")
+    watch = engine.regression_watch
+    assert watch is not None and watch.serving == "aws"
+    assert watch.loadtest.startswith("s3://") and watch.loadtest.endswith(
+        "regression-baseline.yaml"
+    )
+    assert [str(k) for k in watch.quotas] == [
+        "aws:lambda/L-B99A9384@us-east-1",
+        "aws:ec2/L-1216C47A@us-east-1",
+    ]
+    approval = EngineConfig.from_env(functions["approval"].properties["environment"]["variables"])
+    assert approval.approvers == {"arn:aws:iam::111111111111:role/capacity-leads"}

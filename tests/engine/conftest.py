@@ -12,7 +12,7 @@ import botocore.client
 import pytest
 from moto import mock_aws
 
-from quotapilot import wiring
+from quotapilot import envvalues, wiring
 from quotapilot.engine.aws import make_client
 from quotapilot.engine.config import EngineConfig
 
@@ -117,14 +117,10 @@ def stack() -> Iterator[Stack]:
             **names,
             wiring.ENV_ALERTS_TOPIC_ARN: topic,
             wiring.ENV_APPROVAL_STATE_MACHINE_ARN: machine,
-            wiring.ENV_APPROVERS: "arn:aws:iam::111111111111:user/alice",
-            wiring.ENV_REGIONS: "us-east-1,eu-west-1",
-            wiring.ENV_ACCOUNTS: json.dumps(
-                [
-                    {"account": "111111111111", "role_arn": "arn:aws:iam::111111111111:role/qp"},
-                    {"account": "222222222222", "role_arn": "arn:aws:iam::222222222222:role/qp"},
-                ]
-            ),
+            # encoded as the components encode them (one codec on both sides)
+            wiring.ENV_APPROVERS: envvalues.encode_list(["arn:aws:iam::111111111111:user/alice"]),
+            wiring.ENV_REGIONS: envvalues.encode_list(["us-east-1", "eu-west-1"]),
+            wiring.ENV_ACCOUNTS: envvalues.encode_accounts(["111111111111", "222222222222"], "qp"),
         }
         yield Stack(EngineConfig.from_env(env), queue_url, clients)
 

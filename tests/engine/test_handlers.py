@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from quotapilot import wiring
+from quotapilot import envvalues, wiring
 from quotapilot.engine import runtime
 from quotapilot.engine.exceptions import MalformedEventError, UnknownEventError
 from tests.conftest import load_event
@@ -28,8 +28,8 @@ def deployed(stack, monkeypatch):
         wiring.ENV_IDEMPOTENCY_TABLE: config.idempotency_table,
         wiring.ENV_ALERTS_TOPIC_ARN: config.alerts_topic_arn,
         wiring.ENV_APPROVAL_STATE_MACHINE_ARN: config.approval_state_machine_arn,
-        wiring.ENV_APPROVERS: ",".join(config.approvers),
-        wiring.ENV_REGIONS: "us-east-1",
+        wiring.ENV_APPROVERS: envvalues.encode_list(config.approvers),
+        wiring.ENV_REGIONS: envvalues.encode_list(["us-east-1"]),
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

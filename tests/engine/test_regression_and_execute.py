@@ -18,7 +18,8 @@ from quotapilot.engine.cycle import Engine
 from quotapilot.engine.exceptions import EngineConfigurationError
 from quotapilot.engine.execute import execute_increase
 from quotapilot.engine.models import ExecuteIncreaseInput
-from quotapilot.engine.regression import WatchConfig, watch
+from quotapilot.engine.regression import watch
+from quotapilot.envvalues import decode_watch
 from quotapilot.sources.snapshot import SnapshotSource
 from tests.conftest import load_event
 from tests.engine.fakes import GrowthForecaster, ServiceQuotasEndpoint
@@ -49,16 +50,19 @@ def test_watch_alerts_when_serving_falls_behind(stack, tmp_path):
     serving = snapshot(
         tmp_path, "serving", {("lambda", "L-B99A9384"): 1000, ("ec2", "L-1216C47A"): 512}
     )
-    config = WatchConfig.from_mapping(
-        {
-            "serving": serving,
-            "loadtest": loadtest,
-            "quotas": [
-                {"service": "lambda", "code": "L-B99A9384", "region": "us-east-1"},
-                {"service": "ec2", "code": "L-1216C47A", "region": "us-east-1"},
-                {"service": "sqs", "code": "L-NOPE", "region": "us-east-1"},
-            ],
-        }
+    config = decode_watch(
+        json.dumps(
+            {
+                "serving": serving,
+                "loadtest": loadtest,
+                "quotas": [
+                    {"service": "lambda", "code": "L-B99A9384", "region": "us-east-1"},
+                    {"service": "ec2", "code": "L-1216C47A", "region": "us-east-1"},
+                    {"service": "sqs", "code": "L-NOPE", "region": "us-east-1"},
+                ],
+            }
+        ),
+        wiring.ENV_REGRESSION_WATCH,
     )
     alerter = Alerter(stack.config.alerts_topic_arn, Cooldowns(stack.config.monitoring_table))
     audit = AuditLog(stack.config.log_table)
@@ -86,7 +90,7 @@ def test_watch_alerts_when_serving_falls_behind(stack, tmp_path):
 )
 def test_watch_config_errors_name_the_entry(raw, entry):
     with pytest.raises(EngineConfigurationError) as caught:
-        WatchConfig.from_mapping(raw)
+        EngineConfig.from_env({wiring.ENV_REGRESSION_WATCH: json.dumps(raw)})
     assert str(caught.value).startswith(f"{wiring.ENV_REGRESSION_WATCH}: ") or entry in str(
         caught.value
     )
@@ -143,8 +147,8 @@ def test_configuration_errors_name_the_variable(name, value, words):
 def test_configuration_reads_lists():
     config = EngineConfig.from_env(
         {
-            wiring.ENV_REGIONS: "us-east-1, eu-west-1",
-            wiring.ENV_APPROVERS: "arn:a, arn:b",
+            wiring.ENV_REGIONS: '["us-east-1", "eu-west-1"]',
+            wiring.ENV_APPROVERS: '["arn:a", "arn:b"]',
             wiring.ENV_ACCOUNTS: '[{"account": "1", "role_arn": "r"}]',
         }
     )
