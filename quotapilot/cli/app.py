@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 #: Modules under quotapilot.cli that each add their commands with register(app).
-COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "ledger", "simulate")
+COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "ledger", "simulate", "request", "wait")
 
 
 def _register_commands() -> None:
