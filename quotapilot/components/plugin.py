@@ -58,12 +58,22 @@ class QuotaAutomation(automation.QuotaAutomation):
         self.dashboard_url = self.dashboard_url
 
 
+class SeasonInput(TypedDict):
+    """Every year from start to end (MM-DD, inclusive), the quota is held at value."""
+
+    start: str
+    end: str
+    value: float
+
+
 class QuotaLevelInput(TypedDict):
     provider: str
     service: str
     code: str
     value: float
     region: NotRequired[str]
+    seasons: NotRequired[list[SeasonInput]]
+    lead_time_days: NotRequired[float]
 
 
 class QuotaRequestsInputs(TypedDict):
@@ -86,7 +96,15 @@ class QuotaRequests(requests.QuotaRequests):
         given = dict(args)
 
         def levels(key: str) -> tuple[requests.QuotaLevel, ...]:
-            return tuple(requests.QuotaLevel(**level) for level in given.pop(key, []) or [])
+            return tuple(
+                requests.QuotaLevel(
+                    **{
+                        **level,
+                        "seasons": tuple(requests.Season(**x) for x in level.get("seasons") or ()),
+                    }
+                )
+                for level in given.pop(key, []) or []
+            )
 
         super().__init__(
             name,

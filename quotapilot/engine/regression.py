@@ -2,8 +2,11 @@
 environment's for the watched quotas (a load test passed on capacity production lacks).
 
 Configured by ``QUOTAPILOT_REGRESSION_WATCH``: ``{"serving": SOURCE, "loadtest": SOURCE,
-"quotas": [{"service", "code", "region", "provider"?}, ...]}``, where a SOURCE is what
-``quotapilot.sources.open_source`` accepts (``aws:REGION``, ``gcp:PROJECT``, a snapshot file).
+"quotas": [{"service", "code", "region", "provider"?}, ...], "seasons"?: [LEVEL, ...]}``, where a
+SOURCE is what ``quotapilot.sources.open_source`` accepts (``aws:REGION``, ``gcp:PROJECT``, a
+snapshot file) and a LEVEL is a quota level with seasons (:mod:`quotapilot.pipeline.seasons`):
+the watch also warns when a busy season starts within the quota's increase lead time and the
+serving limit is below the season's level.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.alerts import Alert, Alerter
@@ -20,12 +23,16 @@ from quotapilot.engine.exceptions import EngineConfigurationError
 from quotapilot.sources.base import QuotaSource
 from quotapilot.wiring import ENV_REGRESSION_WATCH
 
+if TYPE_CHECKING:
+    from quotapilot.pipeline.seasons import QuotaLevel
+
 
 @dataclass(frozen=True)
 class WatchConfig:
     serving: str
     loadtest: str
     quotas: tuple[QuotaKey, ...]
+    levels: tuple[QuotaLevel, ...] = ()
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> WatchConfig:
@@ -56,7 +63,16 @@ class WatchConfig:
                     path=ENV_REGRESSION_WATCH,
                     entry=f"quotas[{index}]",
                 ) from None
-        return cls(raw["serving"], raw["loadtest"], tuple(keys))
+        levels = ()
+        if raw.get("seasons") is not None:
+            from quotapilot.exceptions import ConfigurationError
+            from quotapilot.pipeline.seasons import levels_from
+
+            try:
+                levels = levels_from(raw["seasons"], ENV_REGRESSION_WATCH)
+            except ConfigurationError as error:
+                raise EngineConfigurationError(error.message, **error.context) from None
+        return cls(raw["serving"], raw["loadtest"], tuple(keys), levels)
 
 
 @dataclass
@@ -64,6 +80,7 @@ class WatchReport:
     checked: int = 0
     regressions: list[dict[str, Any]] = field(default_factory=list)
     unknown: list[dict[str, str]] = field(default_factory=list)
+    seasonal: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _limit(reading: Reading) -> float:
@@ -86,7 +103,8 @@ def watch(
 
         open_source = default_open
     now = now or datetime.now(UTC)
-    serving = open_source(config.serving).read(config.quotas)
+    season_keys = tuple(level.key() for level in config.levels)
+    serving = open_source(config.serving).read(config.quotas + season_keys)
     loadtest = open_source(config.loadtest).read(config.quotas)
     report = WatchReport()
     for key in config.quotas:
@@ -127,4 +145,8 @@ def watch(
             done={"alerted": True},
             now=now,
         )
+    if config.levels:
+        from quotapilot.pipeline.season_watch import season_warnings
+
+        report.seasonal = season_warnings(config.levels, serving, alerter, audit, now)
     return report
