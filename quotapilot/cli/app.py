@@ -22,7 +22,15 @@ app = typer.Typer(
 )
 
 #: Modules under quotapilot.cli that each add their commands with register(app).
-COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "ledger", "simulate", "request", "wait")
+COMMAND_MODULES: tuple[str, ...] = (
+    "check",
+    "catalog",
+    "ledger",
+    "simulate",
+    "request",
+    "wait",
+    "report",
+)
 
 
 def _register_commands() -> None:
