@@ -112,3 +112,12 @@ def test_unwritable_output_exit_2(tmp_path, cli):
     out = tmp_path / "missing-dir" / "requests.json"
     run = cli("request", "--findings", str(findings), "--dry-run", "--output", str(out))
     assert run.code == 2 and str(out) in run.err
+
+
+def test_unwritable_step_summary_exit_2(tmp_path, cli, monkeypatch):
+    summary = tmp_path / "summary-dir"
+    summary.mkdir()  # a directory where the summary file should be
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    findings = write(tmp_path / "check.json", check_report(exceeds()))
+    run = cli("request", "--findings", str(findings), "--dry-run", "--format", "github")
+    assert run.code == 2 and str(summary) in run.err and "Traceback" not in run.err

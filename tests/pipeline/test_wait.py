@@ -152,3 +152,46 @@ def test_support_case_resolved_and_visible(tmp_path, aws, connected, cli, clock)
     run = cli("wait", "--requests", requests, "--interval", "5")
     assert run.code == 1
     assert "case resolved, but the limit is 128, below the 134 needed" in run.out
+
+
+def test_the_gate_s_own_json_flows_through_request_and_wait(tmp_path, aws, connected, cli, clock):
+    """The seam: what `check --format json` writes is what `request` reads, and so on."""
+    from quotapilot.domain import PlannedResource
+    from quotapilot.gate.check import run_check
+    from quotapilot.gate.report import as_json
+    from quotapilot.sources.snapshot import SnapshotSource
+
+    plan = [
+        PlannedResource(
+            "aws:ec2/instance:Instance", f"web{i}", urn=f"urn:web{i}",
+            properties={"instanceType": "m5.xlarge"},
+        )
+        for i in range(3)
+    ]  # fmt: skip
+    serving = SnapshotSource.from_document(
+        {"provider": "aws", "account": "123456789012", "region": "us-east-1",
+         "quotas": [{"service": "ec2", "code": "L-1216C47A", "limit": 16, "usage": 8}]}
+    )  # fmt: skip
+    result = run_check(plan, serving, regions={"aws": "us-east-1"})
+    assert not result.passed
+    check = tmp_path / "check.json"
+    check.write_text(as_json(result))
+    desired = json.loads(check.read_text())["findings"][0]["desired_limit"]
+    aws.quota(16)
+    aws.quotas_stub.add_response(
+        "list_requested_service_quota_change_history_by_quota",
+        {"RequestedQuotas": []},
+        {"ServiceCode": "ec2", "QuotaCode": "L-1216C47A"},
+    )
+    aws.quotas_stub.add_response(
+        "request_service_quota_increase",
+        {"RequestedQuota": {"Id": "r-9", "Status": "PENDING"}},
+        {"ServiceCode": "ec2", "QuotaCode": "L-1216C47A", "DesiredValue": float(desired),
+         "SupportCaseAllowed": True},
+    )  # fmt: skip
+    out = tmp_path / "requests.json"
+    run = cli("request", "--findings", str(check), "--output", str(out))
+    assert run.code == 0, run.out + run.err
+    aws.change("r-9", "APPROVED", desired=desired)
+    aws.quota(desired)
+    assert cli("wait", "--requests", str(out)).code == 0

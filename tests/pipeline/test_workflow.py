@@ -71,3 +71,16 @@ def test_quotapilot_invocations_use_real_options():
             assert used <= options, (step.get("name"), used - options)
             checked += 1
     assert checked >= 5
+
+
+def test_readme_lists_exactly_the_actions_the_pipeline_declares():
+    from quotapilot.pipeline.aws import AwsIncreases
+    from quotapilot.pipeline.gcp import GcpPreferences
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("The role the pipeline runs as") :]
+    section = section[: section.index("###")]
+    listed = set(re.findall(r"`((?:servicequotas|support):\w+)`", section))
+    declared = {a for needs in AwsIncreases.permissions for a in needs.actions}
+    assert listed == declared
+    assert all(f"`{p}`" in section for p in GcpPreferences.gcp_permissions)
