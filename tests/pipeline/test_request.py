@@ -268,3 +268,30 @@ def test_github_format_annotates_and_writes_the_summary(tmp_path, connected, cli
     assert run.out.startswith("::error title=quota request::aws:ec2/L-1216C47A@us-east-1")
     assert "needs_approval" in summary.read_text()
     assert '"needs_approval"' in out.read_text()  # the JSON wait reads, written as well
+
+
+def test_lost_response_after_aws_acted_is_not_requested_twice(tmp_path, aws, connected, cli):
+    """The retry of a request whose response was lost finds AWS already holds it."""
+    findings = write(tmp_path / "check.json", check_report(exceeds()))
+    aws.quota(128)
+    aws.quotas_stub.add_response(
+        "list_requested_service_quota_change_history_by_quota", {"RequestedQuotas": []}, EC2
+    )
+    aws.quotas_stub.add_client_error(
+        "request_service_quota_increase", "ResourceAlreadyExistsException", "already requested"
+    )
+    aws.quotas_stub.add_response(
+        "list_requested_service_quota_change_history_by_quota",
+        {"RequestedQuotas": [requested("r-lost")]},
+        EC2,
+    )
+    run = cli("request", "--findings", str(findings), "--format", "json")
+    assert run.code == 0
+    [request] = run.json()["requests"]
+    assert (request["status"], request["request_id"]) == ("already_open", "r-lost")
+
+
+def test_passed_check_requests_nothing(tmp_path, connected, cli):
+    findings = write(tmp_path / "check.json", check_report(passed=True))
+    run = cli("request", "--findings", str(findings), "--format", "json")
+    assert (run.code, run.json()) == (0, {"requests": [], "unresolved": []})

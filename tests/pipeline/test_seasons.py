@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+import yaml
 
 from quotapilot.components.requests import QuotaRequestsArgs
 from quotapilot.domain import FindingKind, QuotaKey
@@ -219,3 +220,51 @@ def test_regression_watch_warns_of_the_season(tmp_path):
             {"serving": "s", "loadtest": "l", "quotas": [{"service": "x", "code": "y"}],
              "seasons": {"not": "a list"}}
         )  # fmt: skip
+
+
+def test_check_cli_takes_seasons_and_watches_untouched_quotas(tmp_path, capsys):
+    import json
+
+    from quotapilot.cli.app import main
+    from tests.gate.conftest import PROGRAMS
+
+    serving = tmp_path / "serving.yaml"
+    serving.write_text(
+        yaml.safe_dump(
+            {
+                "provider": "aws",
+                "region": "eu-west-1",
+                "quotas": [
+                    {"service": "ec2", "code": "L-1216C47A", "limit": 256, "usage": 10},
+                    {"service": "autoscaling", "code": "L-CDE20ADC", "limit": 500, "usage": 3},
+                    {"service": "lambda", "code": "L-B99A9384", "limit": 1000, "usage": 100,
+                     "region": "us-east-1"},
+                    {"service": "iam", "code": "L-FE177D64", "limit": 1000, "usage": 40,
+                     "region": "global"},
+                    {"service": "iam", "code": "L-0DA4ABF3", "limit": 10, "usage": 0,
+                     "region": "global"},
+                    {"service": "sns", "code": "L-61103206", "limit": 100, "usage": 1},
+                ],
+            }
+        )
+    )  # fmt: skip
+    levels = tmp_path / "levels.yaml"
+    # All year round, so the test doesn't depend on today's date.
+    levels.write_text(
+        "levels:\n"
+        "  - {provider: aws, service: sns, code: L-61103206, value: 100,\n"
+        "     seasons: [{start: '01-01', end: '12-31', value: 500}]}\n"
+    )
+    code = main(
+        ["check", str(PROGRAMS / "basic"), "--stack", "prod", "--quotas", str(serving),
+         "--seasons", str(levels), "--format", "json"]
+    )  # fmt: skip
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0  # warnings don't block
+    [season] = [f for f in document["findings"] if f["kind"] == "season"]
+    assert (season["severity"], season["code"], season["region"]) == (
+        "warn",
+        "L-61103206",
+        "eu-west-1",  # the stack's region: the plan doesn't touch SNS at all
+    )
+    assert "needs 500 but the serving limit is 100; it has started" in season["message"]

@@ -195,3 +195,18 @@ def test_the_gate_s_own_json_flows_through_request_and_wait(tmp_path, aws, conne
     aws.change("r-9", "APPROVED", desired=desired)
     aws.quota(desired)
     assert cli("wait", "--requests", str(out)).code == 0
+
+
+def test_a_failing_poll_is_reported_and_retried_until_the_deadline(
+    tmp_path, aws, connected, cli, clock
+):
+    file_ec2(aws)
+    requests = filed(tmp_path, aws, cli, exceeds())
+    aws.quotas_stub.add_client_error(
+        "get_requested_service_quota_change", "AccessDeniedException", "not allowed"
+    )
+    aws.change("r-1", "APPROVED")
+    aws.quota(134)
+    run = cli("wait", "--requests", requests, "--interval", "5", "--timeout", "60")
+    assert run.code == 0
+    assert "poll failed: An error occurred (AccessDeniedException)" in run.out.splitlines()[0]
