@@ -10,6 +10,7 @@ the same reader the gate uses.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -106,7 +107,8 @@ class GcpPreferences:
                 Status.NOT_ADJUSTABLE,
                 message="Google marks this quota as fixed or not eligible for increases",
             )
-        desired = int(request.desired_limit)
+        # Preferences hold whole units; never ask for less than the plan needs.
+        desired = math.ceil(request.desired_limit)
         found = self.existing(key)
         asks_enough = found is not None and found.quota_config.preferred_value >= desired
         if found is not None and found.reconciling and asks_enough:
