@@ -223,6 +223,7 @@ class FindingKind(enum.StrEnum):
     LOW_HEADROOM = "low_headroom"
     UNKNOWN = "unknown"
     ALLOCATION = "allocation"
+    SEASON = "season"  # a busy season within the lead time needs more than the limit
 
 
 class Severity(enum.StrEnum):

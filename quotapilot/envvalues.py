@@ -33,6 +33,8 @@ class RegressionWatch:
     serving: str
     loadtest: str
     quotas: tuple[QuotaKey, ...]
+    #: Quota levels with seasons (:class:`quotapilot.pipeline.seasons.QuotaLevel`).
+    levels: tuple[Any, ...] = ()
 
 
 # Encoding (the components) ---------------------------------------------------------------
@@ -50,21 +52,25 @@ def encode_accounts(accounts: Iterable[str], role_name: str) -> str:
     return json.dumps([{"account": a, "role_arn": member_role_arn(a, role_name)} for a in accounts])
 
 
-def encode_watch(serving: str, loadtest: str, quotas: Iterable[str]) -> str:
-    """``quotas`` as the CLI and the stack config spell them: ``aws:SERVICE/CODE@REGION``."""
+def encode_watch(
+    serving: str, loadtest: str, quotas: Iterable[str], seasons: list[dict] | None = None
+) -> str:
+    """``quotas`` as the CLI and the stack config spell them: ``aws:SERVICE/CODE@REGION``;
+    ``seasons`` as :func:`quotapilot.pipeline.seasons.levels_from` reads them."""
     keys = [QuotaKey.parse(q) for q in quotas]
     if not keys:
         return ""
-    return json.dumps(
-        {
-            "serving": serving,
-            "loadtest": loadtest,
-            "quotas": [
-                {"provider": k.provider, "service": k.service, "code": k.code, "region": k.region}
-                for k in keys
-            ],
-        }
-    )
+    document: dict[str, Any] = {
+        "serving": serving,
+        "loadtest": loadtest,
+        "quotas": [
+            {"provider": k.provider, "service": k.service, "code": k.code, "region": k.region}
+            for k in keys
+        ],
+    }
+    if seasons:
+        document["seasons"] = seasons
+    return json.dumps(document)
 
 
 # Decoding (the Lambda code) --------------------------------------------------------------
@@ -134,4 +140,9 @@ def decode_watch(text: str, name: str) -> RegressionWatch | None:
                 path=name,
                 entry=f"quotas[{index}]",
             ) from None
-    return RegressionWatch(raw["serving"], raw["loadtest"], tuple(keys))
+    levels: tuple[Any, ...] = ()
+    if raw.get("seasons") is not None:
+        from quotapilot.pipeline.seasons import levels_from
+
+        levels = tuple(levels_from(raw["seasons"], name))
+    return RegressionWatch(raw["serving"], raw["loadtest"], tuple(keys), levels)

@@ -28,7 +28,16 @@ app = typer.Typer(
 )
 
 #: Modules under quotapilot.cli that each add their commands with register(app).
-COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "ledger", "simulate", "package")
+COMMAND_MODULES: tuple[str, ...] = (
+    "check",
+    "catalog",
+    "ledger",
+    "simulate",
+    "package",
+    "request",
+    "wait",
+    "report",
+)
 
 #: Exit codes (see the README).
 EXIT_USAGE = 2

@@ -60,6 +60,9 @@ def check(
         help="Seconds the program may run before it is stopped, with all it started",
         callback=options.seconds,
     ),
+    seasons: Path | None = typer.Option(
+        None, "--seasons", help="Quota levels with seasons (YAML): warn ahead of a busy season"
+    ),
 ) -> None:
     """Check a Pulumi program's plan against the serving quotas (exit 1 when blocked).
 
@@ -92,6 +95,19 @@ def check(
         from quotapilot.ledger.source import LedgerSource
 
         allocation = LedgerSource(open_ledger(ledger or default_url()), scope)
+    levels = ()
+    if seasons is not None:
+        from quotapilot.pipeline.seasons import load_levels
+
+        levels = load_levels(seasons)
+        # Seasonal quotas are checked even where the plan doesn't touch them.
+        watch = [
+            *watch,
+            *(
+                str(lv.key(plan.aws_region if lv.provider == "aws" else plan.gcp_region))
+                for lv in levels
+            ),
+        ]
     result = run_check(
         plan.resources,
         open_source(quotas),
@@ -108,6 +124,7 @@ def check(
         opa_url=opa_url,
         project=plan.gcp_project,
         lookups=plan.lookups,
+        seasons=levels,
     )
     if output_format is CheckFormat.json:
         typer.echo(as_json(result))

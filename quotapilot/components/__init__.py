@@ -2,7 +2,7 @@
 
 from quotapilot.components.args import QuotaAutomationArgs
 from quotapilot.components.automation import QuotaAutomation
-from quotapilot.components.requests import QuotaLevel, QuotaRequests, QuotaRequestsArgs
+from quotapilot.components.requests import QuotaLevel, QuotaRequests, QuotaRequestsArgs, Season
 
 __all__ = [
     "QuotaAutomation",
@@ -10,4 +10,5 @@ __all__ = [
     "QuotaLevel",
     "QuotaRequests",
     "QuotaRequestsArgs",
+    "Season",
 ]

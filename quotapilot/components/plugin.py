@@ -92,6 +92,14 @@ class QuotaAutomation(automation.QuotaAutomation):
         self.dashboard_url = self.dashboard_url
 
 
+class SeasonInput(TypedDict):
+    """Every year from start to end (MM-DD, inclusive), the quota is held at value."""
+
+    start: str
+    end: str
+    value: float
+
+
 class QuotaLevelInput(TypedDict):
     """One quota at the level an environment needs."""
 
@@ -105,6 +113,10 @@ class QuotaLevelInput(TypedDict):
     """The level this environment needs."""
     region: NotRequired[str]
     """AWS: the region (the provider's when unset); GCP: the region dimension."""
+    seasons: NotRequired[list[SeasonInput]]
+    """Seasonal levels: each is requested its lead time before it starts."""
+    lead_time_days: NotRequired[float]
+    """How far ahead of a season its level is requested; default: the quota's increase path."""
 
 
 class QuotaRequestsInputs(TypedDict):
@@ -133,7 +145,15 @@ class QuotaRequests(requests.QuotaRequests):
         given = dict(args)
 
         def levels(key: str) -> tuple[requests.QuotaLevel, ...]:
-            return tuple(requests.QuotaLevel(**level) for level in given.pop(key, []) or [])
+            return tuple(
+                requests.QuotaLevel(
+                    **{
+                        **level,
+                        "seasons": tuple(requests.Season(**x) for x in level.get("seasons") or ()),
+                    }
+                )
+                for level in given.pop(key, []) or []
+            )
 
         super().__init__(
             name,

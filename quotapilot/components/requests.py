@@ -4,7 +4,10 @@ Each level becomes the provider's own resource: ``aws.servicequotas.ServiceQuota
 increase request, kept as desired state) or GCP's ``gcp.cloudquota.SQuotaPreference``.
 ``parity_with`` takes the load-test environment's levels and requests, for each quota, the
 larger of the two: the serving environment never ends up below what was load-tested, by
-construction rather than by review. Optionally opts the account into Service Quotas'
+construction rather than by review. A level with ``seasons`` is requested at its seasonal
+value a lead time ahead of each season and back at its own value once the season is over
+(:mod:`quotapilot.pipeline.seasons`), so running ``pulumi up`` on a schedule keeps a busy
+season's quota in place before it starts. Optionally opts the account into Service Quotas'
 automatic management and the project into GCP's quota adjuster.
 """
 
@@ -13,32 +16,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pulumi
 
 from quotapilot.exceptions import ConfigurationError
+from quotapilot.pipeline.seasons import QuotaLevel, Season
+
+__all__ = ["TYPE", "QuotaLevel", "QuotaRequests", "QuotaRequestsArgs", "Season"]
 
 TYPE = "quotapilot:index:QuotaRequests"
-
-
-@dataclass(frozen=True)
-class QuotaLevel:
-    """One quota at the level an environment needs."""
-
-    #: "aws" or "gcp".
-    provider: str
-    #: AWS service code (lambda, ec2), or GCP service (compute.googleapis.com).
-    service: str
-    #: AWS quota code (L-1216C47A), or GCP quota id (CPUS-per-project-region).
-    code: str
-    #: The level this environment needs.
-    value: float
-    #: AWS: the region (the provider's when unset); GCP: the region dimension.
-    region: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.provider}:{self.service}/{self.code}@{self.region or 'default'}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +47,8 @@ class QuotaRequestsArgs:
     gcp_quota_adjuster: bool = False
     justification: str = "Requested by quotapilot: declared capacity for this environment"
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: The moment seasonal levels are computed for; None: now (the time of `pulumi up`).
+    as_of: datetime | None = None
 
     def __post_init__(self) -> None:
         seen = set()
@@ -90,14 +79,20 @@ class QuotaRequestsArgs:
             )
 
     def requested(self) -> list[QuotaLevel]:
-        """Every level to request: declared ones raised to parity, plus parity-only ones."""
+        """Every level to request, at the value in force now (seasons included): declared
+        ones raised to parity, plus parity-only ones."""
         floor = {level.label: level for level in self.parity_with}
         out = []
         for level in self.levels:
             other = floor.pop(level.label, None)
-            value = max(level.value, other.value) if other else level.value
+            value = level.in_force(self.as_of)
+            if other:
+                value = max(value, other.in_force(self.as_of))
             out.append(QuotaLevel(level.provider, level.service, level.code, value, level.region))
-        out.extend(floor.values())
+        out.extend(
+            QuotaLevel(lv.provider, lv.service, lv.code, lv.in_force(self.as_of), lv.region)
+            for lv in floor.values()
+        )
         return out
 
 

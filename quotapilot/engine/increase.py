@@ -246,19 +246,32 @@ class IncreaseRequester(UsesAws):
         except ClientError as error:
             if error_code(error) in ("ThrottlingException", "TooManyRequestsException"):
                 raise
-            body = (
-                f"Please raise {key.service} quota {key.code} in {key.region} (account "
-                f"{key.account or 'this account'}) to {request.get('DesiredValue')}. Service "
-                f"Quotas request {request_id} has been pending since {created.isoformat()}. "
-                f"{reason}"
+            why = (
+                f"Service Quotas request {request_id} has been pending since "
+                f"{created.isoformat()}. {reason}"
             )
             case = self.support.create_case(
-                subject=f"Quota increase: {key.service} {key.code} in {key.region}",
-                serviceCode="service-limit-increase",
-                categoryCode="service-limit-increase",
-                severityCode="normal",
-                communicationBody=body,
-                language="en",
+                **support_case_fields(key, request.get("DesiredValue"), why)
             )
             return str(case.get("caseId", ""))
         return f"service-quotas:{request_id}"
+
+
+def support_case_subject(key: QuotaKey) -> str:
+    """One subject per quota: the engine and ``quotapilot request`` find each other's cases."""
+    return f"Quota increase: {key.service} {key.code} in {key.region}"
+
+
+def support_case_fields(key: QuotaKey, desired: Any, why: str) -> dict[str, str]:
+    """The Support API CreateCase arguments for raising ``key`` to ``desired``."""
+    return {
+        "subject": support_case_subject(key),
+        "serviceCode": "service-limit-increase",
+        "categoryCode": "service-limit-increase",
+        "severityCode": "normal",
+        "communicationBody": (
+            f"Please raise {key.service} quota {key.code} in {key.region} (account "
+            f"{key.account or 'this account'}) to {desired}. {why}"
+        ),
+        "language": "en",
+    }

@@ -4,7 +4,10 @@ environment's for the watched quotas (a load test passed on capacity production 
 Configured by ``QUOTAPILOT_REGRESSION_WATCH`` (:mod:`quotapilot.envvalues` encodes and decodes
 it): where the serving and the load-test quotas come from, each a SOURCE that
 ``quotapilot.sources.open_source`` accepts (``aws``, ``aws:REGION;role=ARN`` in another
-account, ``s3://BUCKET/KEY`` for a snapshot, ``gcp:PROJECT``), and the quotas to compare.
+account, ``s3://BUCKET/KEY`` for a snapshot, ``gcp:PROJECT``), the quotas to compare, and
+optionally quota levels with seasons (:mod:`quotapilot.pipeline.seasons`): the watch also
+warns when a busy season starts within the quota's increase lead time and the serving limit
+is below the season's level.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class WatchReport:
     checked: int = 0
     regressions: list[dict[str, Any]] = field(default_factory=list)
     unknown: list[dict[str, str]] = field(default_factory=list)
+    seasonal: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _limit(reading: Reading) -> float:
@@ -58,7 +62,8 @@ def watch(
 
         open_source = default_open
     now = now or datetime.now(UTC)
-    serving = open_source(config.serving).read(config.quotas)
+    season_keys = tuple(level.key() for level in config.levels)
+    serving = open_source(config.serving).read(config.quotas + season_keys)
     loadtest = open_source(config.loadtest).read(config.quotas)
     report = WatchReport()
     for key in config.quotas:
@@ -99,4 +104,8 @@ def watch(
             done={"alerted": True},
             now=now,
         )
+    if config.levels:
+        from quotapilot.pipeline.season_watch import season_warnings
+
+        report.seasonal = season_warnings(config.levels, serving, alerter, audit, now)
     return report

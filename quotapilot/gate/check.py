@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quotapilot.catalogue import PlanIndex
 from quotapilot.domain import (
@@ -26,6 +28,9 @@ from quotapilot.exceptions import ConfigurationError, InputError
 from quotapilot.gate import facts as f
 from quotapilot.gate.verdicts import evaluate, load_policies
 from quotapilot.sources.base import QuotaSource
+
+if TYPE_CHECKING:
+    from quotapilot.pipeline.seasons import QuotaLevel
 
 DEFAULT_BUFFER = 0.10
 #: Warn when a change leaves a quota at least this full (of its usable limit, before the buffer).
@@ -68,6 +73,8 @@ def run_check(
     opa_url: str | None = None,
     project: str = "",
     lookups: Sequence[str] = (),
+    seasons: Sequence[QuotaLevel] = (),
+    now: datetime | None = None,
 ) -> CheckResult:
     if not 0 <= buffer < 1:
         raise InputError("the buffer must be at least 0% and below 100%", buffer=buffer)
@@ -93,6 +100,10 @@ def run_check(
         scope=allocation_scope,
         lookups=lookups,
     )
+    if seasons:
+        from quotapilot.gate.seasons import annotate_seasons
+
+        annotate_seasons(document, seasons, now)
     verdicts = evaluate(document, load_policies(list(policies)), opa_url)
     by_label = {str(key): fact for key, fact in facts.items()}
     findings = [

@@ -146,6 +146,30 @@ deny_allocation contains finding if {
 	}
 }
 
+# METADATA
+# title: A busy season starts within the quota's increase lead time, above the serving limit
+# description: >-
+#   The facts carry the highest seasonal level needed between now and the end of the quota's
+#   increase lead time (null when no season is near): ask for it now, or the increase arrives
+#   after the season has started.
+warn_season contains finding if {
+	some fact in input.quotas
+	is_number(fact.season_level)
+	fact.season_level > limit_or_infinite(fact)
+	finding := {
+		"kind": "season",
+		"key": fact.key,
+		"message": sprintf(
+			"%s: the season from %s needs %v but the serving limit is %v; %s, and an increase can take %v days: request it now",
+			[fact.label, fact.season_starts, fact.season_level, fact.limit, season_when(fact), fact.season_lead_days],
+		),
+	}
+}
+
+season_when(fact) := "it has started" if fact.season_days_away == 0
+
+season_when(fact) := sprintf("it starts in %v days", [fact.season_days_away]) if fact.season_days_away > 0
+
 limit_or_infinite(fact) := fact.limit if is_number(fact.limit)
 
 limit_or_infinite(fact) := 1e300 if not is_number(fact.limit)
