@@ -42,6 +42,13 @@ class QuotaAutomation(pulumi.ComponentResource):
         ).account_id
         tags = {"quotapilot:environment": args.environment}
         self.account = account
+        # The engine starts the approval workflow, and the workflow invokes the engine: the
+        # workflow's name is fixed here so the engine's environment can name its ARN before
+        # either exists.
+        self.state_machine_name = f"quotapilot-{args.environment}-{name}-approval"
+        self.state_machine_arn = pulumi.Output.concat(
+            "arn:aws:states:", region, ":", account, ":stateMachine:", self.state_machine_name
+        )
 
         self.key = aws.kms.Key(
             f"{name}-key",
@@ -290,6 +297,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             wiring.ENV_ALERTS_TOPIC_ARN: self.alerts_topic.arn,
             wiring.ENV_EVENTS_TOPIC_ARN: self.events_topic.arn,
             wiring.ENV_EVENT_BUS: self.bus.name,
+            wiring.ENV_APPROVAL_STATE_MACHINE_ARN: self.state_machine_arn,
             wiring.ENV_APPROVERS: _encoded(args, "approvers", envvalues.encode_list),
             wiring.ENV_ACCOUNTS: _encoded(
                 args,
@@ -422,6 +430,7 @@ class QuotaAutomation(pulumi.ComponentResource):
         )
         return aws.sfn.StateMachine(
             f"{name}-approval",
+            name=self.state_machine_name,
             role_arn=role.arn,
             type="STANDARD",
             definition=pulumi.Output.all(
@@ -464,14 +473,16 @@ class QuotaAutomation(pulumi.ComponentResource):
             opts=child,
         )
         targets.append((breach, events, None, None))
-        for rule_name, expression, action in (
-            ("cycle", args.checked("schedule"), wiring.ACTION_CYCLE),
-            (
-                "regression-watch",
-                args.checked("regression_schedule"),
-                wiring.ACTION_REGRESSION_WATCH,
-            ),
-        ):
+        schedules = [("cycle", args.checked("schedule"), wiring.ACTION_CYCLE)]
+        if args.regression_watch:  # with nothing to watch the run would fail every time
+            schedules.append(
+                (
+                    "regression-watch",
+                    args.checked("regression_schedule"),
+                    wiring.ACTION_REGRESSION_WATCH,
+                )
+            )
+        for rule_name, expression, action in schedules:
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{rule_name}",
                 schedule_expression=expression,

@@ -238,8 +238,10 @@ def dashboard(
 def threshold_pattern(detail_type: str) -> dict[str, Any]:
     pattern: dict[str, Any] = {"source": [wiring.EVENT_SOURCE], "detail-type": [detail_type]}
     if detail_type == wiring.DETAIL_THRESHOLD_EXCEEDED:
-        # only events that are really over a threshold reach the function
-        pattern["detail"] = {"utilization_percentage": [{"numeric": [">", 0]}]}
+        # Only events carrying a measured usage reach the function: the field its model
+        # requires (quotapilot.engine.models.ThresholdExceeded), so the rule can never let
+        # through what the model rejects, nor hold back what it accepts.
+        pattern["detail"] = {"usage": [{"numeric": [">=", 0]}]}
     return pattern
 
 

@@ -91,20 +91,25 @@ class Actions:
         found = self._open[slot]
         return bool(found) and (key.service, key.code) in found  # type: ignore[operator]
 
+    def alert(self, rule: Rule, decision: Decision, now: datetime) -> str | None:
+        """The band's alert, at most once per quota and band within the rule's cooldown."""
+        key = decision.key
+        return self.alerter.send(
+            Alert(
+                subject=f"quotapilot {decision.band}: {key.service} {key.code} in "
+                f"{key.region} at {decision.utilization:.0f}%",
+                level=decision.band.value,
+                dedupe_key=str(key),
+                body={**_body(decision), "kind": f"alert_{decision.band.value}"},
+            ),
+            cooldown=timedelta(minutes=rule.alert_cooldown_minutes),
+            now=now,
+        )
+
     def act(self, rule: Rule, decision: Decision, by: str, now: datetime) -> dict[str, Any]:
         key = decision.key
         if decision.action.is_alert:
-            message_id = self.alerter.send(
-                Alert(
-                    subject=f"quotapilot {decision.band}: {key.service} {key.code} in "
-                    f"{key.region} at {decision.utilization:.0f}%",
-                    level=decision.band.value,
-                    dedupe_key=str(key),
-                    body=_body(decision),
-                ),
-                cooldown=timedelta(minutes=rule.alert_cooldown_minutes),
-                now=now,
-            )
+            message_id = self.alert(rule, decision, now)
             return {"status": "sent" if message_id else "suppressed", "message_id": message_id}
         assert decision.new_limit is not None
         if decision.action is Action.APPROVAL_REQUESTED:
@@ -170,6 +175,12 @@ class Actions:
     ) -> dict[str, Any]:
         key = decision.key
         try:
+            if decision.action.is_increase:
+                # Every band is announced, whatever the engine does about it: people learn of
+                # an increase in flight from its band's alert.
+                alerted = self.alert(rule, decision, now)
+                if alerted:
+                    self._audit_alert(decision, alerted, observed, by, now)
             outcome = self.act(rule, decision, by, now)
         except Exception as error:  # one quota's failure must not stop the others
             if report is not None:
@@ -179,7 +190,7 @@ class Actions:
             outcome = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
         if report is not None:
             report.max_utilisation = max(report.max_utilisation, min(decision.utilization, 1e9))
-            if outcome.get("status") == "requested":
+            if outcome.get("status") in FILED:
                 report.increases_requested += 1
             if decision.action is Action.APPROVAL_REQUESTED and outcome.get("status") == "started":
                 report.approvals_requested += 1
@@ -191,16 +202,38 @@ class Actions:
         }
         if report is not None:
             report.decisions.append(done)
+        if outcome.get("status") in HAPPENED:
+            # One audit record per thing done: a suppressed alert, an approval already waiting
+            # or a request already open is not a new action.
+            self.audit.record(
+                decision.action.value,
+                subject=str(key),
+                seen=observed,
+                why=decision.reason,
+                done=done,
+                by=by,
+                now=now,
+            )
+        return done
+
+    def _audit_alert(
+        self, decision: Decision, message_id: str, observed: dict[str, Any], by: str, now
+    ) -> None:
         self.audit.record(
-            decision.action.value,
-            subject=str(key),
+            f"alert_{decision.band.value}",
+            subject=str(decision.key),
             seen=observed,
             why=decision.reason,
-            done=done,
+            done={"quota": str(decision.key), "status": "sent", "message_id": message_id},
             by=by,
             now=now,
         )
-        return done
+
+
+#: Outcomes that filed a request with the cloud (a Service Quotas request, a support case).
+FILED = frozenset({"requested", "case_opened"})
+#: Outcomes that are an action taken (and get an audit record).
+HAPPENED = frozenset({"sent", "requested", "case_opened", "started", "failed"})
 
 
 def _body(decision: Decision) -> dict[str, Any]:

@@ -27,9 +27,11 @@ DENIED_ERROR = "QuotaIncreaseDenied"
 TOKEN_TTL = timedelta(days=30)
 
 
-def request_id_for(key: QuotaKey, desired_limit: float) -> str:
-    """Deterministic: overlapping runs asking for the same increase name the same execution."""
-    digest = hashlib.sha256(f"{key}|{desired_limit:g}".encode()).hexdigest()[:32]
+def request_id_for(key: QuotaKey, current_limit: float) -> str:
+    """One approval per quota and current limit: overlapping runs, and later cycles that size
+    the increase differently while it waits, name the same execution (a second start is a
+    no-op). Once the limit changes, a new increase is a new request."""
+    digest = hashlib.sha256(f"{key}|{current_limit:g}".encode()).hexdigest()[:32]
     return f"qp-{digest}"
 
 
@@ -49,7 +51,7 @@ class IncreaseRequest:
     def for_increase(
         cls, key: QuotaKey, current: float, desired: float, reason: str, cost: float, by: str
     ) -> IncreaseRequest:
-        return cls(request_id_for(key, desired), asdict(key), current, desired, reason, cost, by)
+        return cls(request_id_for(key, current), asdict(key), current, desired, reason, cost, by)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,6 +82,34 @@ class ApprovalStarter(UsesAws):
                 return "already_started"
             raise
         return "started"
+
+
+class ApprovalRecords(UsesAws):
+    """The engine's read of an approval: an increase is filed only when its record says an
+    approver approved it (whatever the workflow's payload claims)."""
+
+    service = "dynamodb"
+    permissions = (
+        Needs(
+            ("dynamodb:GetItem",),
+            p.TABLE_MONITORING,
+            "check an increase was approved before filing it",
+        ),
+    )
+
+    def __init__(self, table: str, client: Any = None, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        self.table = table
+
+    def approved(self, request_id: str) -> dict[str, Any] | None:
+        """The approval record when its status is approved; None otherwise."""
+        item = self.client.get_item(
+            TableName=self.table,
+            Key={"pk": {"S": f"approval#{request_id}"}, "sk": {"S": "approval"}},
+            ConsistentRead=True,
+        ).get("Item")
+        record = from_item(item) if item else None
+        return record if record and record.get("status") == "approved" else None
 
 
 class ApprovalDesk(UsesAws):
@@ -186,6 +216,49 @@ class ApprovalDesk(UsesAws):
             self.audit.flush()
         return "parked"
 
+    def _claim(self, request_id: str, caller: str, comment: str, now: datetime) -> dict:
+        """pending -> deciding, naming the approver: one decision at a time, none twice."""
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=self._key(request_id),
+                UpdateExpression="SET #s = :deciding, approver = :a, decided_at = :t, #c = :c",
+                ConditionExpression="#s = :pending",
+                ExpressionAttributeNames={"#s": "status", "#c": "comment"},
+                ExpressionAttributeValues={
+                    ":deciding": {"S": "deciding"},
+                    ":a": {"S": caller},
+                    ":t": {"S": now.isoformat()},
+                    ":c": {"S": comment},
+                    ":pending": {"S": "pending"},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ApprovalError(
+                    "no pending approval with this id (unknown, already decided, or timed out)",
+                    request_id=request_id,
+                ) from None
+            raise
+        return from_item(response["Attributes"])
+
+    def _settle(self, request_id: str, status: str, now: datetime) -> None:
+        self.client.update_item(
+            TableName=self.table,
+            Key=self._key(request_id),
+            UpdateExpression="SET #s = :s, settled_at = :t",
+            ConditionExpression="#s = :deciding",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={
+                ":s": {"S": status},
+                ":t": {"S": now.isoformat()},
+                ":deciding": {"S": "deciding"},
+            },
+        )
+
     def decide(
         self,
         caller_arn: str,
@@ -194,6 +267,8 @@ class ApprovalDesk(UsesAws):
         comment: str = "",
         now: datetime | None = None,
     ) -> dict[str, Any]:
+        """An approver's decision (``caller_arn`` comes from the function URL's IAM context,
+        never from the request body)."""
         from botocore.exceptions import ClientError
 
         now = now or datetime.now(UTC)
@@ -212,48 +287,40 @@ class ApprovalDesk(UsesAws):
         if decision not in ("approve", "deny"):
             raise ApprovalError("decision must be approve or deny", decision=decision)
         status = "approved" if decision == "approve" else "denied"
-        try:
-            response = self.client.update_item(
-                TableName=self.table,
-                Key=self._key(request_id),
-                UpdateExpression="SET #s = :s, approver = :a, decided_at = :t, #c = :c",
-                ConditionExpression="#s = :pending",
-                ExpressionAttributeNames={"#s": "status", "#c": "comment"},
-                ExpressionAttributeValues={
-                    ":s": {"S": status},
-                    ":a": {"S": caller_arn},
-                    ":t": {"S": now.isoformat()},
-                    ":c": {"S": comment},
-                    ":pending": {"S": "pending"},
-                },
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise ApprovalError(
-                    "no pending approval with this id (unknown or already decided)",
-                    request_id=request_id,
-                ) from None
-            raise
-        token = from_item(response["Attributes"])["task_token"]
+        record = self._claim(request_id, caller_arn, comment, now)
+        token = record["task_token"]
         outcome = {
             "approved": status == "approved",
             "approver": caller_arn,
             "decided_at": now.isoformat(),
         }
-        if status == "approved":
-            self.states.send_task_success(taskToken=token, output=json.dumps(outcome))
-        else:
-            self.states.send_task_failure(
-                taskToken=token,
-                error=DENIED_ERROR,
-                cause=(comment or f"denied by {caller_arn}")[:256],
-            )
+        try:
+            if status == "approved":
+                self.states.send_task_success(taskToken=token, output=json.dumps(outcome))
+            else:
+                self.states.send_task_failure(
+                    taskToken=token,
+                    error=DENIED_ERROR,
+                    cause=(comment or f"denied by {caller_arn}")[:256],
+                )
+        except ClientError as error:
+            if error_code(error) in ("TaskTimedOut", "InvalidToken", "TaskDoesNotExist"):
+                # The workflow gave up waiting (its timeout denied the request): say so, and
+                # keep the record from being decided again.
+                self._settle(request_id, "expired", now)
+                raise ApprovalError(
+                    "this approval timed out: the workflow already denied the request",
+                    request_id=request_id,
+                ) from None
+            self._settle(request_id, "pending", now)  # let an approver try again
+            raise
+        # Only now, with the workflow told, is the decision the record's.
+        self._settle(request_id, status, now)
         if self.audit is not None:
             self.audit.record(
                 f"approval_{status}",
                 subject=request_id,
-                seen={"request": from_item(response["Attributes"]).get("request")},
+                seen={"request": record.get("request")},
                 why=comment or status,
                 done=outcome,
                 by=caller_arn,

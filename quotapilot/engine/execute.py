@@ -6,18 +6,41 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotapilot.engine.actions import Actions
+from quotapilot.engine.approval import ApprovalRecords
+from quotapilot.engine.exceptions import ApprovalError
 from quotapilot.engine.models import ExecuteIncreaseInput
 
 
 def execute_increase(
-    actions: Actions, event: ExecuteIncreaseInput, now: datetime | None = None
+    actions: Actions,
+    event: ExecuteIncreaseInput,
+    records: ApprovalRecords,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Request the approved increase (idempotently) and record who approved it."""
+    """Request the approved increase (idempotently) and record who approved it.
+
+    Who approved comes from the approval record the approval function wrote (from the
+    approver's IAM identity), never from this event: an increase nobody approved is refused.
+    """
     now = now or datetime.now(UTC)
     request = event.request
     key = request.key.key()
-    approval = request.approval or {}
-    approver = str(approval.get("approver", "")) or "unknown approver"
+    approval = records.approved(request.request_id)
+    if approval is None:
+        actions.audit.record(
+            "approved_increase_refused",
+            subject=str(key),
+            seen={"request_id": request.request_id},
+            why="no approval is recorded for this request",
+            done={"status": "refused"},
+            by="quotapilot-engine",
+            now=now,
+        )
+        actions.audit.flush()
+        raise ApprovalError(
+            "no approval is recorded for this request", request_id=request.request_id
+        )
+    approver = str(approval["approver"])
     outcome = actions.requester(key).request(
         key, request.desired_limit, reason=request.reason, now=now
     )
@@ -34,7 +57,7 @@ def execute_increase(
         seen={
             "current_limit": request.current_limit,
             "estimated_monthly_cost": request.estimated_monthly_cost,
-            "approval": approval,
+            "approval": {k: approval.get(k) for k in ("approver", "decided_at", "comment")},
         },
         why=f"approved by {approver}: {request.reason}",
         done=done,

@@ -257,8 +257,11 @@ class ExecuteIncreaseInput(Strict):
 
 
 class EngineInput(BaseModel):
-    """The engine function's event: a schedule (no action: the cycle) or an explicit action."""
+    """The engine function's event: one of its actions, always named. The schedules send
+    ``{"action": "cycle"}`` and ``{"action": "regression_watch"}`` (their targets' input), the
+    approval workflow ``execute_increase``; anything else (an empty or foreign event, an SNS
+    envelope, a bare EventBridge event) is refused rather than taken for a cycle."""
 
     model_config = ConfigDict(extra="allow")
 
-    action: Literal["cycle", "regression_watch", "execute_increase"] = "cycle"
+    action: Literal["cycle", "regression_watch", "execute_increase"]

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from quotapilot import wiring
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.alerts import Alerter, Cooldowns
-from quotapilot.engine.approval import ApprovalDesk, ApprovalStarter
+from quotapilot.engine.approval import ApprovalDesk, ApprovalRecords, ApprovalStarter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect import Collector
 from quotapilot.engine.increase import IncreaseRequester, RequestLocks
@@ -40,6 +40,7 @@ FUNCTION_CLASSES: Mapping[str, tuple[type, ...]] = MappingProxyType(
             Encryption,
             BaselineAccess,
             S3SnapshotSource,
+            ApprovalRecords,
         ),
         wiring.FUNCTION_EVENTS: (
             EventRecorder,

@@ -54,7 +54,9 @@ class Rule:
     forecast_horizon_hours: float | None = None
     #: api, review or support_case; None: the service's default (``engine.increase_paths``).
     increase_path: str | None = None
-    alert_cooldown_minutes: float = 60.0
+    #: One alert per quota and band within this time: a quota that stays in a band is
+    #: reminded of daily, not hourly.
+    alert_cooldown_minutes: float = 1440.0
     rule_id: str = ""
 
     def __post_init__(self) -> None:

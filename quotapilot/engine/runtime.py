@@ -57,8 +57,12 @@ def _invalid(error: ValidationError, what: str) -> MalformedEventError:
 def handle_engine(event: Any, context: Any = None) -> dict[str, Any]:
     from quotapilot.engine.models import EngineInput, ExecuteIncreaseInput
 
+    if not isinstance(event, dict):
+        raise MalformedEventError(
+            f"the engine takes an object naming its action, got {type(event).__name__}"
+        )
     try:
-        action = EngineInput.model_validate(event if isinstance(event, dict) else {}).action
+        action = EngineInput.model_validate(event).action
     except ValidationError as error:
         raise _invalid(error, "engine input") from None
     if action == wiring.ACTION_EXECUTE_INCREASE:
@@ -68,7 +72,10 @@ def handle_engine(event: Any, context: Any = None) -> dict[str, Any]:
             request = ExecuteIncreaseInput.model_validate(event)
         except ValidationError as error:
             raise _invalid(error, "execute_increase input") from None
-        result = execute_increase(engine().actions, request)
+        from quotapilot.engine.approval import ApprovalRecords
+
+        records = ApprovalRecords(config().monitoring_table)
+        result = execute_increase(engine().actions, request, records)
         _count(
             wiring.FUNCTION_ENGINE,
             **{wiring.METRIC_INCREASES_REQUESTED: float(result["status"] == "requested")},

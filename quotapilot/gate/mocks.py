@@ -29,6 +29,46 @@ UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
+#: ARN layouts of the resource types programs refer to by ARN, as AWS builds them, so that a
+#: reference between planned resources reads like the real one ({r}egion, {a}ccount, {n}ame).
+ARN_FORMATS = {
+    "aws:dynamodb/table:Table": "arn:aws:dynamodb:{r}:{a}:table/{n}",
+    "aws:sns/topic:Topic": "arn:aws:sns:{r}:{a}:{n}",
+    "aws:sqs/queue:Queue": "arn:aws:sqs:{r}:{a}:{n}",
+    "aws:cloudwatch/eventBus:EventBus": "arn:aws:events:{r}:{a}:event-bus/{n}",
+    "aws:iam/role:Role": "arn:aws:iam::{a}:role/{n}",
+    "aws:iam/user:User": "arn:aws:iam::{a}:user/{n}",
+    "aws:iam/policy:Policy": "arn:aws:iam::{a}:policy/{n}",
+    "aws:iam/instanceProfile:InstanceProfile": "arn:aws:iam::{a}:instance-profile/{n}",
+    "aws:lambda/function:Function": "arn:aws:lambda:{r}:{a}:function:{n}",
+    "aws:sfn/stateMachine:StateMachine": "arn:aws:states:{r}:{a}:stateMachine:{n}",
+    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{r}:{a}:log-group:{n}",
+    "aws:s3/bucket:Bucket": "arn:aws:s3:::{n}",
+    "aws:s3/bucketV2:BucketV2": "arn:aws:s3:::{n}",
+    "aws:ecs/cluster:Cluster": "arn:aws:ecs:{r}:{a}:cluster/{n}",
+    "aws:ecr/repository:Repository": "arn:aws:ecr:{r}:{a}:repository/{n}",
+    "aws:kinesis/stream:Stream": "arn:aws:kinesis:{r}:{a}:stream/{n}",
+}
+
+
+def aws_arn(token: str, state: dict, region: str, digest: str) -> str:
+    """A plausible ARN for a planned AWS resource."""
+    name = str(state.get("name"))
+    layout = ARN_FORMATS.get(token)
+    if layout is not None:
+        return layout.format(r=region, a=ACCOUNT_ID, n=name)
+    if token == "aws:cloudwatch/eventRule:EventRule":
+        bus = state.get("eventBusName")
+        path = f"{bus}/{name}" if isinstance(bus, str) and bus not in ("", "default") else name
+        return f"arn:aws:events:{region}:{ACCOUNT_ID}:rule/{path}"
+    if token == "aws:kms/key:Key":
+        return f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{digest}"
+    if token == "aws:ecs/taskDefinition:TaskDefinition":
+        return f"arn:aws:ecs:{region}:{ACCOUNT_ID}:task-definition/{state.get('family')}:1"
+    service = token.split(":")[1].split("/")[0]
+    return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{name}-{digest}"
+
+
 class PlanMocks(pulumi.runtime.Mocks):
     """Answers for a program run by :mod:`quotapilot.gate.runner`."""
 
@@ -60,10 +100,12 @@ class PlanMocks(pulumi.runtime.Mocks):
         resource_id = args.resource_id or physical or f"{args.name}-{digest}"
         if args.typ.startswith("aws:"):
             state.setdefault("name", physical or f"{args.name}-{digest[:7]}")
-            service = args.typ.split(":")[1].split("/")[0]
-            state.setdefault(
-                "arn", f"arn:aws:{service}:{self.aws_region}:{ACCOUNT_ID}:{args.name}-{digest}"
-            )
+            state.setdefault("arn", aws_arn(args.typ, state, self.aws_region, digest))
+            if args.typ == "aws:sqs/queue:Queue":
+                state.setdefault(
+                    "url",
+                    f"https://sqs.{self.aws_region}.amazonaws.com/{ACCOUNT_ID}/{state['name']}",
+                )
         elif args.typ.startswith("gcp:"):
             state.setdefault("name", physical or f"{args.name}-{digest[:7]}")
             state.setdefault("project", self.gcp_project)

@@ -129,8 +129,11 @@ def test_unknown_request_is_refused(stack, desk):
 def test_starting_twice_is_one_execution(stack):
     starter = ApprovalStarter(stack.config.approval_state_machine_arn)
     request = IncreaseRequest.for_increase(KEY, 100, 150, "critical", 3600.0, "quotapilot-engine")
-    assert request.request_id == request_id_for(KEY, 150) == request_id_for(KEY, 150.0)
-    assert request_id_for(KEY, 150) != request_id_for(KEY, 151)
+    # one approval per quota and current limit, whatever the increase is sized at meanwhile
+    assert request.request_id == request_id_for(KEY, 100) == request_id_for(KEY, 100.0)
+    other = IncreaseRequest.for_increase(KEY, 100, 200, "emergency", 7200.0, "quotapilot-engine")
+    assert other.request_id == request.request_id
+    assert request_id_for(KEY, 100) != request_id_for(KEY, 150)
     assert starter.start(request) == "started"
     assert starter.start(request) in ("already_started", "started")
     executions = stack.clients["stepfunctions"].list_executions(

@@ -3,7 +3,7 @@ Quotas endpoint fake; every AWS operation made must be declared in FUNCTION_NEED
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -96,9 +96,12 @@ def test_cycle_collects_decides_acts_and_records(stack, aws_calls):
     )["executions"]
     assert len(executions) == 1 and executions[0]["name"].startswith("qp-")
     kinds = sorted(a["kind"] for a in stack.alerts())
-    assert kinds == ["alert_warning", "emergency_increase"]  # the request is announced too
+    # every band is announced; the filed request is announced too
+    assert kinds == ["alert_critical", "alert_emergency", "alert_warning", "emergency_increase"]
     audit = stack.scan(stack.config.log_table)
     assert sorted(r["kind"] for r in audit) == [
+        "alert_critical",
+        "alert_emergency",
         "alert_warning",
         "approval_requested",
         "emergency_increase",
@@ -132,8 +135,9 @@ def test_second_cycle_requests_nothing_twice_and_alerts_within_cooldown_once(sta
     sources[A].at = NOW.replace(minute=5)
     second = engine_for(stack, sources, endpoint).run(NOW.replace(minute=5))
     assert len(endpoint.requests) == 1
-    # the warning is within its cooldown; the emergency level is new for this quota
-    assert first.alerts_sent == 2 and second.alerts_sent == 1 and second.alerts_suppressed == 1
+    # first: the emergency band, the filed request, the warning; second: both bands are
+    # within their cooldown (no storm)
+    assert first.alerts_sent == 3 and second.alerts_sent == 0 and second.alerts_suppressed == 2
     # the open request turns the second cycle's increase into the band's alert
     assert {d["action"] for d in second.decisions} == {"alert_emergency", "alert_warning"}
     from quotapilot.engine.store import SeriesStore
@@ -196,6 +200,6 @@ def test_a_warm_engine_starts_each_cycle_afresh(stack):
     engine = engine_for(stack, sources, ServiceQuotasEndpoint())
     first = engine.run(NOW)
     engine.actions._open[("x", "y")] = {("vpc", "L-F678F1CE")}
-    second = engine.run(NOW.replace(hour=14))  # after the cooldown
+    second = engine.run(NOW + timedelta(days=1, hours=2))  # after the (daily) cooldown
     assert first.alerts_sent == 1 and second.alerts_sent == 1
     assert ("x", "y") not in engine.actions._open

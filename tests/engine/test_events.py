@@ -225,7 +225,7 @@ def test_service_quotas_breach_alerts_once_within_the_hour(stack):
     [
         ("engine_unknown_detail_type", UnknownEventError, "unknown detail type"),
         ("engine_malformed_threshold", MalformedEventError, "usage"),
-        ("engine_scheduled", UnknownEventError, "unknown event source 'aws.events'"),
+        ("eventbridge_scheduled", UnknownEventError, "unknown event source 'aws.events'"),
     ],
 )
 def test_bad_events_are_recorded_and_raised(stack, name, error, words):

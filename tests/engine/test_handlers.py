@@ -108,6 +108,30 @@ def test_engine_handler_runs_the_cycle_on_a_schedule(deployed, lambda_context, c
     assert emitted[-1][wiring.METRIC_QUOTAS_EVALUATED] in (0, [0.0])
 
 
+@pytest.mark.parametrize(
+    "event",
+    [
+        None,
+        [],
+        {},
+        "cycle",
+        {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": "{}"}}]},
+        {
+            "version": "0",
+            "id": "1",
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "detail": {},
+        },
+    ],
+    ids=["none", "list", "empty", "string", "sns-envelope", "bare-eventbridge"],
+)
+def test_engine_handler_runs_nothing_it_was_not_asked_for(deployed, lambda_context, event):
+    """Only the named actions run: a cycle is never the default for a stray event."""
+    with pytest.raises(MalformedEventError):
+        handler_of("engine")(event, lambda_context)
+
+
 def test_engine_handler_rejects_an_unknown_action(deployed, lambda_context):
     with pytest.raises(MalformedEventError, match="action"):
         handler_of("engine")({"action": "self_destruct"}, lambda_context)

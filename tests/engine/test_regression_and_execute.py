@@ -11,11 +11,12 @@ import yaml
 from quotapilot import wiring
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.alerts import Alerter, Cooldowns
+from quotapilot.engine.approval import ApprovalRecords
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.aws import make_client
 from quotapilot.engine.config import EngineConfig
 from quotapilot.engine.cycle import Engine
-from quotapilot.engine.exceptions import EngineConfigurationError
+from quotapilot.engine.exceptions import ApprovalError, EngineConfigurationError
 from quotapilot.engine.execute import execute_increase
 from quotapilot.engine.models import ExecuteIncreaseInput
 from quotapilot.engine.regression import watch
@@ -113,14 +114,34 @@ def test_execute_an_approved_increase(stack):
         clients=clients,
     )
     event = ExecuteIncreaseInput.model_validate(load_event("engine_execute_increase"))
-    done = execute_increase(engine.actions, event, now=NOW)
-    again = execute_increase(engine.actions, event, now=NOW)  # a retried invocation
+    records = ApprovalRecords(stack.config.monitoring_table)
+    # nobody approved it (the payload's "approval" is not evidence): refused, nothing filed
+    with pytest.raises(ApprovalError, match="no approval is recorded"):
+        execute_increase(engine.actions, event, records, now=NOW)
+    assert endpoint.requests == []
+    # the approval function's record, written from the approver's IAM identity
+    stack.clients["dynamodb"].put_item(
+        TableName=stack.config.monitoring_table,
+        Item={
+            "pk": {"S": f"approval#{event.request.request_id}"},
+            "sk": {"S": "approval"},
+            "status": {"S": "approved"},
+            "approver": {"S": "arn:aws:iam::111111111111:role/capacity-lead"},
+            "decided_at": {"S": NOW.isoformat()},
+        },
+    )
+    done = execute_increase(engine.actions, event, records, now=NOW)
+    again = execute_increase(engine.actions, event, records, now=NOW)  # a retried invocation
     assert done["status"] == "requested" and again["status"] == "already_open"
     assert [(r["QuotaCode"], r["DesiredValue"]) for r in endpoint.requests] == [
         ("L-1216C47A", 150.0)
     ]
     audit = stack.scan(stack.config.log_table)
-    assert {a["by"] for a in audit} == {"arn:aws:iam::111111111111:user/alice"}
+    # who approved comes from the record, not from the payload's "alice"
+    assert {a["by"] for a in audit if a["kind"] == "approved_increase"} == {
+        "arn:aws:iam::111111111111:role/capacity-lead"
+    }
+    assert [a["kind"] for a in audit].count("approved_increase_refused") == 1
 
 
 def test_execute_refuses_a_decrease():

@@ -4,7 +4,6 @@ and the regression watch warn when a season is near and the serving limit is bel
 from __future__ import annotations
 
 import json
-
 from datetime import UTC, date, datetime
 
 import pytest

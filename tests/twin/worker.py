@@ -1,0 +1,163 @@
+"""One Lambda function's container in the twin: a process of its own, started with exactly the
+environment the plan gives the function, running its real handler for each invocation.
+
+Run as ``python -m tests.twin.worker``; the host (:mod:`tests.twin.functions`) writes one JSON
+request per line on stdin and reads one JSON answer per line. Every AWS call the handler makes
+passes the function's planned IAM policy first (:mod:`tests.twin.policy`) and is recorded;
+``TWIN_FAULTS`` injects throttling and lost responses at the HTTP layer, below botocore's
+retries, as the network would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import random
+import sys
+import traceback
+from datetime import datetime
+from typing import Any
+
+from tests.twin.policy import allowed, iam_action, resources_of
+
+CALLS: list[dict[str, Any]] = []
+DENIED: list[dict[str, Any]] = []
+
+
+class Context:
+    """What a Lambda handler's context carries (Powertools reads these)."""
+
+    def __init__(self, name: str, arn: str, request_id: str) -> None:
+        self.function_name = name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = arn
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{name}"
+        self.log_stream_name = "twin"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+def install(policy: dict[str, Any], region: str, account: str, faults: dict[str, Any]) -> None:
+    """Hook every botocore client this process creates."""
+    import botocore.session
+    from botocore.exceptions import ClientError, ReadTimeoutError
+
+    chance = random.Random(faults.get("seed", 0))
+    throttle = float(faults.get("throttle", 0.0))
+    lose = float(faults.get("lose", 0.0))
+
+    def check(params, model, **_: Any) -> None:
+        service = model.service_model.service_name
+        action = iam_action(model.service_model.signing_name, model.name)
+        if service == "service-quotas":
+            action = iam_action("servicequotas", model.name)
+        targets = resources_of(service, model.name, params, region, account)
+        call = {"action": action, "resources": targets}
+        CALLS.append(call)
+        refused = [r for r in targets if not allowed(policy, action, r)]
+        if refused:
+            DENIED.append(call)
+            raise ClientError(
+                {
+                    "Error": {
+                        "Code": "AccessDeniedException",
+                        "Message": f"not authorized to perform: {action} on {refused[0]}",
+                    }
+                },
+                model.name,
+            )
+
+    def fault(request, **_: Any) -> Any:
+        roll = chance.random()
+        if roll < throttle:
+            from botocore.awsrequest import AWSResponse
+
+            body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
+            return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"},
+                               _Raw(body.encode()))  # fmt: skip
+        if roll < throttle + lose:
+            import urllib3
+
+            # The server acts; the answer never arrives.
+            urllib3.PoolManager().request(
+                request.method, request.url, body=request.body, headers=dict(request.headers)
+            )
+            raise ReadTimeoutError(endpoint_url=request.url)
+        return None
+
+    original = botocore.session.Session.create_client
+
+    def create_client(self, *args: Any, **kwargs: Any) -> Any:
+        client = original(self, *args, **kwargs)
+        client.meta.events.register("before-parameter-build.*.*", check)
+        if throttle or lose:
+            client.meta.events.register("before-send.*.*", fault)
+        return client
+
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+
+
+class _Raw:
+    """Enough of urllib3's response for botocore to read an injected error."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, *_: Any, **__: Any):
+        yield self._data
+
+    def read(self, *_: Any) -> bytes:
+        return self._data
+
+
+def invoke(function: str, request: dict[str, Any]) -> dict[str, Any]:
+    module = importlib.import_module(f"quotapilot.handlers.{function}")
+    context = Context(os.environ["TWIN_FUNCTION_NAME"], os.environ["TWIN_FUNCTION_ARN"],
+                      request.get("request_id", "twin"))  # fmt: skip
+    travel = contextlib.nullcontext()
+    if request.get("now"):
+        import time_machine
+
+        travel = time_machine.travel(datetime.fromisoformat(request["now"]), tick=True)
+    CALLS.clear()
+    DENIED.clear()
+    try:
+        with travel:
+            result = module.handler(request["event"], context)
+        return {"ok": True, "result": result, "calls": CALLS, "denied": DENIED}
+    except Exception as error:  # the function's failure, reported as Lambda reports it
+        return {
+            "ok": False,
+            "error_type": type(error).__name__,
+            "error": str(error)[:2000],
+            "trace": traceback.format_exc()[-4000:],
+            "calls": CALLS,
+            "denied": DENIED,
+        }
+
+
+def main() -> int:
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # the handler's logs (Powertools prints JSON lines) go to stderr
+    sys.stdout = sys.stderr
+    install(
+        json.loads(os.environ["TWIN_POLICY"]),
+        os.environ["AWS_DEFAULT_REGION"],
+        os.environ["TWIN_ACCOUNT"],
+        json.loads(os.environ.get("TWIN_FAULTS") or "{}"),
+    )
+    function = os.environ["TWIN_FUNCTION"]
+    protocol.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        answer = invoke(function, json.loads(line))
+        protocol.write(json.dumps(answer, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
