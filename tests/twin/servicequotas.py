@@ -70,7 +70,9 @@ class ServiceQuotasState:
         answer: dict[str, Any] = {
             "ServiceCode": quota.service,
             "ServiceName": quota.service,
-            "QuotaArn": f"arn:aws:servicequotas:{self.region}:{ACCOUNT}:{quota.service}/{quota.code}",
+            "QuotaArn": (
+                f"arn:aws:servicequotas:{self.region}:{ACCOUNT}:{quota.service}/{quota.code}"
+            ),
             "QuotaCode": quota.code,
             "QuotaName": quota.name,
             "Value": value,
