@@ -69,7 +69,7 @@ class Configuration:
         expressions = _dict(config.get("expressions")) if config else {}
         settings = {}
         for name in ("region", "zone", "project"):
-            value = self._value(_dict(expressions.get(name)), config.get("module_address"))
+            value = self._value(_dict(expressions.get(name)), (config or {}).get("module_address"))
             if isinstance(value, str) and value:
                 settings[name] = value
         return settings
@@ -103,13 +103,16 @@ class Configuration:
         return self._target(references, module_address, index, 0)
 
     def _target(self, references: list[Any], module_address: str, index: Any, hops: int) -> str:
+        seen: set[str] = set()
         for reference in references:
             if not isinstance(reference, str):
                 continue
             if reference.startswith("module.") and hops < _MAX_HOPS:
                 found = self._through_module(reference, module_address, index, hops)
-            else:
+            elif _names_identity(reference, seen):
                 found = self._resource_address(reference, module_address, index)
+            else:
+                found = ""
             if found:
                 return found
         return ""
@@ -149,6 +152,26 @@ class Configuration:
         module = self.module(child) or {}
         expression = _dict(_dict(_dict(module.get("outputs")).get(output)).get("expression"))
         return self._target(expression.get("references") or [], child, None, hops + 1)
+
+
+#: Attributes that name a resource: a reference through one of them stands for the resource
+#: (``aws_launch_template.web.id``); through any other (``random_integer.n.result``) it is a
+#: value the gate can't know.
+IDENTITY = frozenset({"id", "arn", "name", "self_link", "self_link_unique", "family"})
+
+
+def _names_identity(reference: str, seen: set[str]) -> bool:
+    """Whether ``reference`` names a resource by identity. Terraform lists the longest form
+    first (``a.b[0].id``, ``a.b[0]``, ``a.b``): the first form of each resource decides."""
+    match = _RESOURCE.match(reference)
+    if not match:
+        return False
+    base = f"{match.group(1)}.{match.group(2)}"
+    if base in seen:
+        return False
+    seen.add(base)
+    attribute = reference[match.end() :].lstrip(".").split(".")[0].split("[")[0]
+    return not attribute or attribute in IDENTITY
 
 
 def _key(index: Any) -> str:
