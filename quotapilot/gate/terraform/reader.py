@@ -14,6 +14,9 @@ from typing import Any
 from quotapilot.exceptions import InputError
 
 HOW = "write the plan's JSON with `terraform show -json tfplan > plan.json` and pass that"
+#: Deeper than any provider's schema nests; deeper input would only exhaust the recursion of
+#: the code that walks it (and of the Rego evaluator).
+MAX_DEPTH = 128
 #: Major versions of the JSON format this reader understands (0.x: Terraform 0.12 to 1.0).
 SUPPORTED_MAJOR = ("0", "1")
 
@@ -49,8 +52,28 @@ def load_plan(path: str | Path) -> dict[str, Any]:
         raise InputError("is nested too deeply to be a Terraform plan", path=where) from None
     except ValueError as error:  # NaN or Infinity: Terraform never writes them
         raise InputError(f"{error}: {HOW}", path=where) from None
+    if _depth(document) > MAX_DEPTH:
+        raise InputError("is nested too deeply to be a Terraform plan", path=where)
     check_plan(document, where)
     return document
+
+
+def _depth(document: Any) -> int:
+    """How deep ``document`` nests, counted without recursion."""
+    deepest = 0
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            values = list(value.values())
+        elif isinstance(value, list):
+            values = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            stack.extend((item, depth + 1) for item in values)
+    return deepest
 
 
 def _finite_only(name: str) -> None:
