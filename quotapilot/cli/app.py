@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 
 #: Modules under quotapilot.cli that each add their commands with register(app).
-COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "ledger", "simulate", "package")
+COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "ledger", "simulate", "package", "policies")
 
 #: Exit codes (see the README).
 EXIT_USAGE = 2
