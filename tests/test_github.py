@@ -20,7 +20,11 @@ def test_the_action_takes_the_gates_inputs_and_installs_from_its_own_checkout():
     action = load(ROOT / "action.yml")
     assert action["runs"]["using"] == "composite"
     assert set(action["inputs"]) >= {"program-dir", "stack", "quotas", "baseline", "format", "args"}
-    assert action["inputs"]["stack"]["required"] and action["inputs"]["quotas"]["required"]
+    assert action["inputs"]["quotas"]["required"]
+    # a Pulumi stack or a Terraform plan: the step builds the command for whichever is given
+    assert "terraform-plan" in action["inputs"]
+    check = next(s["run"] for s in action["runs"]["steps"] if "check" in s.get("name", ""))
+    assert '--terraform-plan "$TERRAFORM_PLAN"' in check and '--stack "$STACK"' in check
     scripts = [step["run"] for step in action["runs"]["steps"] if "run" in step]
     install = next(s for s in scripts if 'pip" install' in s)
     assert '"$GITHUB_ACTION_PATH"' in install  # this checkout, not a package index

@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ledger",
     "simulate",
     "package",
+    "policies",
     "request",
     "wait",
     "report",

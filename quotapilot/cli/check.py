@@ -17,8 +17,17 @@ class CheckFormat(enum.StrEnum):
 
 
 def check(
-    program_dir: Path = typer.Argument(..., help="The Pulumi program's directory"),
-    stack: str = typer.Option(..., "--stack", help="Stack name: reads Pulumi.<stack>.yaml"),
+    program_dir: Path | None = typer.Argument(
+        None, help="The Pulumi program's directory (or give --terraform-plan)"
+    ),
+    stack: str | None = typer.Option(
+        None, "--stack", help="Stack name: reads Pulumi.<stack>.yaml (Pulumi programs)"
+    ),
+    terraform_plan: Path | None = typer.Option(
+        None,
+        "--terraform-plan",
+        help="Check a Terraform plan instead: the JSON of `terraform show -json tfplan`",
+    ),
     quotas: str = typer.Option(
         ..., "--quotas", help="Serving quotas: a snapshot file, aws, aws:REGION or gcp:PROJECT"
     ),
@@ -54,6 +63,9 @@ def check(
     scope: str | None = typer.Option(
         None, "--scope", help="Ledger scope whose allocation the plan must fit"
     ),
+    write_input: Path | None = typer.Option(
+        None, "--write-input", help="Also write the document the Rego rules read (for conftest)"
+    ),
     timeout: float = typer.Option(
         300.0,
         "--timeout",
@@ -64,10 +76,11 @@ def check(
         None, "--seasons", help="Quota levels with seasons (YAML): warn ahead of a busy season"
     ),
 ) -> None:
-    """Check a Pulumi program's plan against the serving quotas (exit 1 when blocked).
+    """Check a Pulumi program's plan, or a Terraform plan, against the serving quotas (exit
+    1 when blocked).
 
-    The program's code runs, as in `pulumi preview`, under mocks and without the caller's
-    cloud credentials or tokens.
+    A Pulumi program's code runs, as in `pulumi preview`, under mocks and without the
+    caller's cloud credentials or tokens. A Terraform plan is only read.
     """
     from quotapilot import extras
     from quotapilot.exceptions import InputError
@@ -83,7 +96,19 @@ def check(
     for source in (quotas, baseline):
         if source and source.startswith("gcp:"):
             extras.require("gcp", "reading GCP quotas")
-    plan = read_plan(program_dir, stack, config, timeout=timeout)
+    if terraform_plan is not None:
+        from quotapilot.gate.terraform import read_terraform_plan
+
+        if program_dir is not None or stack is not None or deployed is not None:
+            raise InputError(
+                "--terraform-plan takes no PROGRAM_DIR, --stack or --deployed (the plan says "
+                "what exists)"
+            )
+        plan = read_terraform_plan(terraform_plan, config)
+    elif program_dir is None or stack is None:
+        raise InputError("give PROGRAM_DIR and --stack, or --terraform-plan PLAN.json")
+    else:
+        plan = read_plan(program_dir, stack, config, timeout=timeout)
     deployed_resources = []
     if deployed is not None:
         from quotapilot.ledger.export import read_export
@@ -125,7 +150,12 @@ def check(
         project=plan.gcp_project,
         lookups=plan.lookups,
         seasons=levels,
+        freed=getattr(plan, "freed", ()),
+        existing=getattr(plan, "existing", ()),
+        plan_input=getattr(plan, "document", None),
     )
+    if write_input is not None:
+        _write_document(write_input, result.document)
     if output_format is CheckFormat.json:
         typer.echo(as_json(result))
     elif output_format is CheckFormat.github:
@@ -133,6 +163,17 @@ def check(
     else:
         print_table(result)
     raise typer.Exit(0 if result.passed else 1)
+
+
+def _write_document(path: Path, document: dict | None) -> None:
+    import json
+
+    from quotapilot.exceptions import InputError
+
+    try:
+        path.write_text(json.dumps(document, indent=1, default=str) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"can't write it: {error.strerror or error}", path=str(path)) from None
 
 
 def register(app: typer.Typer) -> None:

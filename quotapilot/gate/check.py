@@ -50,6 +50,8 @@ class CheckResult:
     findings: list[Finding]
     facts: dict[QuotaKey, f.QuotaFacts]
     buffer: float
+    #: The document the Rego rules evaluated (``--write-input`` saves it for conftest/OPA).
+    document: dict | None = None
 
     @property
     def passed(self) -> bool:
@@ -75,15 +77,24 @@ def run_check(
     lookups: Sequence[str] = (),
     seasons: Sequence[QuotaLevel] = (),
     now: datetime | None = None,
+    freed: Iterable[PlannedResource] = (),
+    existing: Iterable[PlannedResource] = (),
+    plan_input: dict | None = None,
 ) -> CheckResult:
+    """Check ``resources`` (what the plan creates or changes, as it will be) against the
+    sources. A plan that also says what it frees (Terraform's before-values) passes
+    ``freed``, and what it leaves unchanged ``existing``; ``plan_input`` adds the plan's own
+    keys to the Rego input."""
     if not 0 <= buffer < 1:
         raise InputError("the buffer must be at least 0% and below 100%", buffer=buffer)
     regions = regions or {}
-    facts, unknown_demands = f.sum_demands(resources, regions)
-    for key in watch:
-        facts.setdefault(key, f.QuotaFacts(key))
+    existing = list(existing)
+    facts, unknown_demands = f.sum_demands(resources, regions, existing)
     deployed = list(deployed)
     held = f.held_by_stack(deployed, regions)
+    f.release(facts, freed, existing, regions, held)
+    for key in watch:
+        facts.setdefault(key, f.QuotaFacts(key))
     keys = list(facts)
     f.apply_serving(facts, serving.read(keys), held, PlanIndex(deployed) if deployed else None)
     if baseline is not None:
@@ -104,6 +115,8 @@ def run_check(
         from quotapilot.gate.seasons import annotate_seasons
 
         annotate_seasons(document, seasons, now)
+    if plan_input:
+        document = {**plan_input, **document}
     verdicts = evaluate(document, load_policies(list(policies)), opa_url)
     by_label = {str(key): fact for key, fact in facts.items()}
     findings = [
@@ -112,7 +125,7 @@ def run_check(
         for verdict in produced
     ]
     findings.sort(key=lambda x: (not x.blocks, x.kind, str(x.key)))
-    return CheckResult(findings, facts, buffer)
+    return CheckResult(findings, facts, buffer, document)
 
 
 def _finding(

@@ -76,14 +76,17 @@ def default_region(resource: PlannedResource, regions: dict[str, str | None]) ->
 
 
 def sum_demands(
-    resources: Iterable[PlannedResource], regions: dict[str, str | None]
+    resources: Iterable[PlannedResource],
+    regions: dict[str, str | None],
+    context: Iterable[PlannedResource] = (),
 ) -> tuple[dict[QuotaKey, QuotaFacts], dict[str, list[str]]]:
     """Demand per quota key (per-parent quotas: per parent), and unknown demands per
-    resource URN."""
-    index = PlanIndex(resources)
+    resource URN. ``context`` resources are visible to the rules' look-ups, never counted."""
+    resources = list(resources)
+    index = PlanIndex([*resources, *context])
     facts: dict[QuotaKey, QuotaFacts] = {}
     unknown: dict[str, list[str]] = defaultdict(list)
-    for resource in index:
+    for resource in resources:
         for answer in catalogue.demand_for(resource, default_region(resource, regions), index):
             if isinstance(answer, UnknownDemand):
                 unknown[resource.urn or resource.name].append(answer.reason)
@@ -110,6 +113,44 @@ def held_by_stack(
     """What the already-deployed stack holds of each quota (same catalogue, same sums)."""
     facts, _ = sum_demands(deployed, regions)
     return facts
+
+
+def release(
+    facts: dict[QuotaKey, QuotaFacts],
+    freed: Iterable[PlannedResource],
+    existing: Iterable[PlannedResource],
+    regions: dict[str, str | None],
+    held: dict[QuotaKey, QuotaFacts],
+) -> None:
+    """Take what a plan frees (what it deletes, the old side of what it changes) off its
+    demand, so that an update counts only the difference. Where the plan frees more than it
+    adds, demand is 0 and the rest comes off the usage (into ``held``, as ``--deployed``
+    does): demand stays what the plan adds, and the Rego rules read it the same way.
+
+    ``existing`` (what the plan leaves as it is) is visible to look-ups, never counted; a
+    parent that existed before the plan is not new, whatever the plan does to it."""
+    existing = list(existing)
+    freed = list(freed)
+    gone, _ = sum_demands(freed, regions, existing)
+    before = PlanIndex([*freed, *existing])
+    for key, old in gone.items():
+        fact = facts.setdefault(key, QuotaFacts(key))
+        fact.floor = max(fact.floor, old.floor)
+        mine = held.setdefault(key, QuotaFacts(key))
+        for parent, share in old.parents.items():
+            now = fact.parents.setdefault(parent, ParentShare(parent_type=share.parent_type))
+            now.demand -= share.demand
+            if now.demand < 0:
+                mine.parents.setdefault(parent, ParentShare()).demand -= now.demand
+                now.demand = 0.0
+        fact.demand -= old.demand
+        if fact.demand < 0:
+            mine.demand -= fact.demand
+            fact.demand = 0.0
+    for fact in facts.values():
+        for parent, share in fact.parents.items():
+            if share.ours and before.find(parent, share.parent_type or None) is not None:
+                share.ours = False
 
 
 def apply_serving(

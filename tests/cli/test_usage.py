@@ -34,7 +34,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     ("args", "names"),
     [
         (["check", "--bogus"], "--bogus"),
-        (["check"], "program_dir"),  # missing argument
+        # PROGRAM_DIR is optional since --terraform-plan can replace it: --quotas never is
+        (["check"], "--quotas"),  # missing option
         (["check", str(ROOT / "stacks"), "--quotas", "x.yaml"], "--stack"),  # missing option
         (["check", *STACK, "--format", "yaml"], "--format"),  # bad choice
         (["check", *STACK, "--buffer", "100"], "--buffer"),
