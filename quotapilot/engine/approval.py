@@ -124,8 +124,9 @@ class ApprovalDesk(UsesAws):
         ),
         Needs(
             ("states:SendTaskSuccess", "states:SendTaskFailure"),
-            p.STATE_MACHINE,
-            "complete the approval task",
+            p.NO_RESOURCE_SCOPE,
+            "complete the approval task; these take the task token, not a resource ARN "
+            "(IAM can't scope them)",
         ),
         Needs(("sns:Publish",), p.TOPIC_ALERTS, "notify approvers"),
     )

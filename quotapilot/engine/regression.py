@@ -86,7 +86,7 @@ def watch(
             "loadtest": config.loadtest,
         }
         report.regressions.append(finding)
-        alerter.send(
+        sent = alerter.send(
             Alert(
                 subject=f"quotapilot: serving quota behind load test: {key.service} {key.code}",
                 level="regression",
@@ -96,14 +96,15 @@ def watch(
             cooldown=timedelta(hours=24),
             now=now,
         )
-        audit.record(
-            "quota_regression",
-            subject=str(key),
-            seen=finding,
-            why="serving limit below load-test limit",
-            done={"alerted": True},
-            now=now,
-        )
+        if sent:  # an audit record per alert sent, not per hourly look
+            audit.record(
+                "quota_regression",
+                subject=str(key),
+                seen=finding,
+                why="serving limit below load-test limit",
+                done={"alerted": True, "message_id": sent},
+                now=now,
+            )
     if config.levels:
         from quotapilot.pipeline.season_watch import season_warnings
 

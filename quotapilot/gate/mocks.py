@@ -69,6 +69,20 @@ def aws_arn(token: str, state: dict, region: str, digest: str) -> str:
     return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{name}-{digest}"
 
 
+#: Types whose id is not their name, as the provider reports them.
+_ID_IS_ARN = {"aws:sns/topic:Topic", "aws:sfn/stateMachine:StateMachine", "aws:iam/policy:Policy"}
+
+
+def _aws_id(token: str, state: dict, digest: str) -> str:
+    if token in _ID_IS_ARN:
+        return str(state["arn"])
+    if token == "aws:sqs/queue:Queue":
+        return str(state.get("url") or state["name"])
+    if token == "aws:kms/key:Key":
+        return digest
+    return str(state["name"])
+
+
 class PlanMocks(pulumi.runtime.Mocks):
     """Answers for a program run by :mod:`quotapilot.gate.runner`."""
 
@@ -99,6 +113,8 @@ class PlanMocks(pulumi.runtime.Mocks):
         physical = state.get("name") if isinstance(state.get("name"), str) else None
         resource_id = args.resource_id or physical or f"{args.name}-{digest}"
         if args.typ.startswith("aws:"):
+            # Pulumi's auto-naming: the logical name and a random suffix; for most AWS
+            # resources the id is that name (a bucket's id is its name).
             state.setdefault("name", physical or f"{args.name}-{digest[:7]}")
             state.setdefault("arn", aws_arn(args.typ, state, self.aws_region, digest))
             if args.typ == "aws:sqs/queue:Queue":
@@ -106,6 +122,7 @@ class PlanMocks(pulumi.runtime.Mocks):
                     "url",
                     f"https://sqs.{self.aws_region}.amazonaws.com/{ACCOUNT_ID}/{state['name']}",
                 )
+            resource_id = args.resource_id or _aws_id(args.typ, state, digest)
         elif args.typ.startswith("gcp:"):
             state.setdefault("name", physical or f"{args.name}-{digest[:7]}")
             state.setdefault("project", self.gcp_project)

@@ -37,7 +37,10 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    return repr(value)  # assets, archives
+    path = getattr(value, "path", None)
+    if isinstance(path, str):  # a file asset or archive: where it is, as stack exports say
+        return {"kind": type(value).__name__, "path": path}
+    return repr(value)  # other assets and archives
 
 
 def dereference(value: Any) -> Any:

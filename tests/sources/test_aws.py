@@ -351,11 +351,14 @@ def test_assumed_role_reads_the_other_account():
         arn = "arn:aws:iam::210987654321:role/quotapilot-reader"
         clients = AwsClients(session=boto3.Session(region_name="us-east-1"), role_arn=arn)
         assert clients.account_id() == "210987654321"
-        session = clients.session
-        identity = session.client("sts", region_name="us-east-1").get_caller_identity()
+        # clients carry the role's credentials (from the same session: no reload of
+        # botocore's data), assumed once for all of them
+        identity = clients.client("sts", "us-east-1").get_caller_identity()
         assert identity["Account"] == "210987654321"
-        assert session.get_credentials().access_key != "testing"
-        assert clients.session is session  # assumed once
+        assumed = clients._credentials()
+        assert assumed["aws_access_key_id"] != "testing"
+        clients.client("service-quotas", "us-east-1")
+        assert clients._credentials() is assumed
 
 
 def test_account_comes_from_sts_without_a_role():

@@ -16,7 +16,7 @@ import re
 import socket
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,10 @@ class Twin:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self._server.start()
         self.url = f"http://127.0.0.1:{port}"
+        # moto keeps its state per process, not per server: start from nothing.
+        import urllib.request
+
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/moto-api/reset", method="POST"))
         # moto's state machine interpreter calls back into "the" moto server on this port.
         os.environ["MOTO_PORT"] = str(port)
         default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
@@ -113,6 +117,8 @@ class Twin:
         send_to_targets = Rule.send_to_targets
 
         def deliver(rule, original_event, transform_input=True):
+            if rule.scheduled_expression and original_event.get("resources") != [rule.arn]:
+                return None  # a schedule's rule fires on its schedule, never on put events
             if not rule.event_pattern.matches_event(original_event):
                 return None
             functions = [t for t in rule.targets if ":lambda:" in t["Arn"]]
@@ -204,6 +210,50 @@ class Twin:
                 target, payload = self.deliveries.pop(0)
             done.append(self.service.invoke_async(target["Arn"], payload, self.now_text()))
 
+    def executions(self) -> list[dict[str, Any]]:
+        sfn = self.client("stepfunctions")
+        found = sfn.list_executions(stateMachineArn=self.deployment.state_machine_arn)
+        return [
+            {**e, **sfn.describe_execution(executionArn=e["executionArn"])}
+            for e in found["executions"]
+        ]
+
+    def settle_workflows(self, timeout: float = 20.0) -> None:
+        """Wait until every workflow whose approval was decided has run on (the state
+        machine runs in moto's threads, in real time)."""
+        import time
+
+        table = self.deployment.functions["engine"].environment["QUOTAPILOT_MONITORING_TABLE"]
+        dynamodb = self.client("dynamodb")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            waiting = []
+            for execution in self.executions():
+                if execution["status"] != "RUNNING":
+                    continue
+                record = dynamodb.get_item(
+                    TableName=table,
+                    Key={"pk": {"S": f"approval#{execution['name']}"}, "sk": {"S": "approval"}},
+                ).get("Item")
+                if record and record["status"]["S"] not in ("pending",):
+                    waiting.append(execution["name"])
+            if not waiting:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"workflows still running after their decision: {waiting}")
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        sqs = self.client("sqs")
+        url = self.deployment.queue_url
+        out = []
+        while True:
+            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            if not got:
+                return out
+            for message in got:
+                out.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
     def run_for(self, hours: float, start: datetime, step: timedelta) -> list[Invocation]:
         invocations = []
         moment = start
@@ -214,7 +264,11 @@ class Twin:
 
 
 def _payload(target: dict[str, Any], event: dict[str, Any]) -> Any:
-    """What EventBridge hands the target: its constant Input, else the event."""
+    """What EventBridge hands the target: its constant Input, else the event (with the
+    envelope's time as EventBridge writes it; moto keeps it as epoch seconds)."""
     if target.get("Input"):
         return json.loads(target["Input"])
+    event = dict(event)
+    if isinstance(event.get("time"), int | float):
+        event["time"] = datetime.fromtimestamp(event["time"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return event

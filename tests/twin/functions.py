@@ -30,6 +30,7 @@ class Invocation:
     error: str = ""
     calls: list[dict[str, Any]] = field(default_factory=list)
     denied: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0  # inside the container
 
 
 class FunctionHost:
@@ -73,6 +74,7 @@ class FunctionHost:
                 "TWIN_ACCOUNT": ACCOUNT,
                 "TWIN_POLICY": json.dumps(self.spec.policy),
                 "TWIN_FAULTS": json.dumps(self.faults),
+                "TWIN_PROFILE": os.environ.get("TWIN_PROFILE", ""),
                 "PYTHONPATH": str(ROOT),
                 **self.endpoints,
             }
@@ -118,6 +120,7 @@ class FunctionHost:
                 answer.get("error", ""),
                 answer.get("calls", []),
                 answer.get("denied", []),
+                answer.get("seconds", 0.0),
             )
         self.invocations.append(result)
         return result

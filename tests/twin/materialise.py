@@ -46,6 +46,7 @@ class Deployment:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> settings
     queue_url: str = ""
     state_machine_arn: str = ""
+    bus_name: str = ""
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)  # role name -> policy
 
 
@@ -107,6 +108,7 @@ class Materialiser:
             self.rules,
             self.function_extras,
             self.observability,
+            self.member_roles,
         ):
             step()
         planned = {r.type for r in self.plan.resources}
@@ -225,6 +227,7 @@ class Materialiser:
         for bus in self.of("aws:cloudwatch/eventBus:EventBus"):
             made = events.create_event_bus(Name=self.props(bus)["name"])["EventBusArn"]
             assert made == bus.properties["arn"], (made, bus.properties["arn"])
+            self.deployment.bus_name = self.props(bus)["name"]
             self.done(bus)
 
     def roles(self) -> None:
@@ -312,11 +315,10 @@ class Materialiser:
     def _object_body(item: PlannedResource) -> bytes:
         """A snapshot's bytes as uploaded; a function package is run from the checkout by the
         twin, so a placeholder stands in for its zip."""
-        source = str(item.properties.get("source", ""))
-        if "FileAsset" in source and "path=" in source:
-            path = source.split("path=", 1)[1].split(",", 1)[0].strip("'\")> ")
-            if Path(path).is_file():
-                return Path(path).read_bytes()
+        source = item.properties.get("source")
+        path = source.get("path") if isinstance(source, dict) else None
+        if isinstance(path, str) and Path(path).is_file() and not path.endswith(".zip"):
+            return Path(path).read_bytes()
         return _zip("# the twin runs the handler from the checkout\n")
 
     def log_groups(self) -> None:
@@ -441,6 +443,33 @@ class Materialiser:
                 FunctionName=p["functionName"], AuthType=p["authorizationType"]
             )
             self.done(url)
+
+    def member_roles(self) -> None:
+        """The role the engine assumes in each member account (what QuotaMemberRole creates
+        there): trusted by the engine's role, allowed to read quotas."""
+        engine = self.deployment.functions.get("engine")
+        if engine is None:
+            return
+        accounts = json.loads(engine.environment.get("QUOTAPILOT_ACCOUNTS") or "[]")
+        iam = self.client("iam")
+        engine_role = next(
+            r.properties["arn"]
+            for r in self.of("aws:iam/role:Role")
+            if r.properties["arn"].endswith("-engine-role") or "engine-role" in r.name
+        )
+        for member in accounts:
+            name = member["role_arn"].rsplit("/", 1)[-1]
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": engine_role},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
 
     def observability(self) -> None:
         cloudwatch = self.client("cloudwatch")

@@ -16,6 +16,7 @@ import json
 import os
 import random
 import sys
+import time
 import traceback
 from datetime import datetime
 from typing import Any
@@ -126,10 +127,20 @@ def invoke(function: str, request: dict[str, Any]) -> dict[str, Any]:
         travel = time_machine.travel(datetime.fromisoformat(request["now"]), tick=True)
     CALLS.clear()
     DENIED.clear()
+    started = time.perf_counter()
     try:
         with travel:
-            result = module.handler(request["event"], context)
-        return {"ok": True, "result": result, "calls": CALLS, "denied": DENIED}
+            if os.environ.get("TWIN_PROFILE"):
+                import cProfile
+                import pstats
+
+                profile = cProfile.Profile()
+                result = profile.runcall(module.handler, request["event"], context)
+                pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+            else:
+                result = module.handler(request["event"], context)
+        seconds = time.perf_counter() - started
+        return {"ok": True, "result": result, "calls": CALLS, "denied": DENIED, "seconds": seconds}
     except Exception as error:  # the function's failure, reported as Lambda reports it
         return {
             "ok": False,

@@ -38,7 +38,7 @@ class AwsClients:
         self.role_arn = role_arn
         self.external_id = external_id
         self._clients: dict[tuple[str, str], BaseClient] = dict(clients or {})
-        self._assumed: boto3.Session | None = None
+        self._assumed: dict[str, str] | None = None
 
     def client(self, service: str, region: str) -> BaseClient:
         """The client for a botocore service name (``service-quotas``, ``cloudwatch``)."""
@@ -48,28 +48,33 @@ class AwsClients:
 
             # A copy: botocore rewrites the retries dict it is given.
             config = Config(retries=dict(RETRIES), user_agent_extra="quotapilot")
-            self._clients[key] = self.session.client(service, region_name=region, config=config)
+            # An assumed role's clients come from the same session, with the role's
+            # credentials: a session of its own would reload botocore's endpoint and service
+            # data, a quarter of a second of CPU every collection.
+            self._clients[key] = self.session.client(
+                service, region_name=region, config=config, **self._credentials()
+            )
         return self._clients[key]
 
     @property
     def session(self) -> boto3.Session:
-        """The session to read with: the caller's, or the assumed role's when one is set."""
+        """The session the clients are made from (the caller's, or the process's own)."""
         if self._session is None:
-            import boto3
+            self._session = shared_session()
+        return self._session
 
-            self._session = boto3.Session()
+    def _credentials(self) -> dict[str, str]:
         if self.role_arn is None:
-            return self._session
+            return {}
         if self._assumed is None:
             self._assumed = self._assume_role()
         return self._assumed
 
-    def _assume_role(self) -> boto3.Session:
-        import boto3
+    def _assume_role(self) -> dict[str, str]:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        assert self._session is not None and self.role_arn is not None
-        sts = self._clients.get(("sts", "")) or self._session.client("sts")
+        assert self.role_arn is not None
+        sts = self._clients.get(("sts", "")) or self.session.client("sts")
         params: dict[str, Any] = {
             "RoleArn": self.role_arn,
             "RoleSessionName": "quotapilot-quota-read",
@@ -82,11 +87,11 @@ class AwsClients:
             credentials = sts.assume_role(**params)["Credentials"]
         except (ClientError, BotoCoreError) as exc:
             raise SourceError(f"can't assume role: {exc}", role_arn=self.role_arn) from None
-        return boto3.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
+        return {
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
 
     def account_id(self) -> str:
         """The account the clients read: from the role ARN, else from STS GetCallerIdentity."""
@@ -96,8 +101,21 @@ class AwsClients:
                 return parts[4]
         from botocore.exceptions import BotoCoreError, ClientError
 
-        sts = self._clients.get(("sts", "")) or self.session.client("sts")
+        sts = self._clients.get(("sts", "")) or self.session.client("sts", **self._credentials())
         try:
             return sts.get_caller_identity()["Account"]
         except (ClientError, BotoCoreError) as exc:
             raise SourceError(f"can't tell which AWS account to read: {exc}") from None
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def shared_session() -> boto3.Session:
+    """One boto3 session per process: it caches the service and endpoint data every client
+    would otherwise load again."""
+    if "session" not in _SHARED:
+        import boto3
+
+        _SHARED["session"] = boto3.Session()
+    return _SHARED["session"]

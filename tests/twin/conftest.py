@@ -1,0 +1,54 @@
+"""Fixtures of the twin: the stack planned from ``stacks/`` in two configurations, each
+created on its own local AWS, and the calls every function made across the scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quotapilot.gate.program import read_plan
+from tests.twin.cloud import Twin
+from tests.twin.scenarios import APPROVER
+
+ROOT = Path(__file__).resolve().parents[2]
+#: A stack with accounts, regions, the regression watch (a load-test snapshot uploaded to the
+#: artifacts bucket) and approvers set; the schedule is prod's 5 minutes.
+CONFIGURED = [
+    'quotapilot:accounts=["123456789012"]',
+    'quotapilot:regions=["us-east-1"]',
+    'quotapilot:regression_watch=["aws:lambda/L-B99A9384@us-east-1"]',
+    f"quotapilot:regression_baseline_snapshot={ROOT / 'examples/quotas/loadtest.yaml'}",
+    f'quotapilot:approvers=["{APPROVER}"]',
+    "quotapilot:schedule=rate(5 minutes)",
+]
+
+
+@pytest.fixture(scope="session")
+def default_plan():
+    # A stack with no config of its own: QuotaAutomationArgs' defaults.
+    return read_plan(ROOT / "stacks", "twin-defaults")
+
+
+@pytest.fixture(scope="session")
+def configured_plan():
+    return read_plan(ROOT / "stacks", "twin-configured", CONFIGURED)
+
+
+def _twin(tmp_path_factory, plan, name: str):
+    twin = Twin(tmp_path_factory.mktemp(name)).start()
+    try:
+        twin.deploy(plan)
+        yield twin
+    finally:
+        twin.stop()
+
+
+@pytest.fixture(scope="module")
+def default_twin(tmp_path_factory, default_plan):
+    yield from _twin(tmp_path_factory, default_plan, "defaults")
+
+
+@pytest.fixture(scope="module")
+def configured_twin(tmp_path_factory, configured_plan):
+    yield from _twin(tmp_path_factory, configured_plan, "configured")
