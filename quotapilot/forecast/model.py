@@ -121,7 +121,11 @@ class SeasonalForecaster:
         within = (ahead > 0) & (ahead <= horizon_s)
         chance = exhaustion_probability(paths, sigma, limits, within)
         warnings = np.array([np.inf if s.warning is None else float(s.warning) for s in members])
-        warning = exhaustion_probability(paths, sigma, warnings, within)
+        warning = (
+            exhaustion_probability(paths, sigma, warnings, within)
+            if np.isfinite(warnings).any()
+            else np.zeros(len(members))
+        )
         # the model's probability counts only where its backtest beat the naive forecast
         trusted = test.mase < 1.0 if test is not None else np.zeros(len(members), bool)
         chance = np.where(trusted, chance, 0.0)
