@@ -19,6 +19,8 @@ Methods:
   exhaustion-week;
 * warning-week / warning-month: the same with the warning alarm as well (crossing the rule's
   80% warning threshold within the horizon is probable): warning-month is the engine now;
+* engine: the engine now, at its defaults: month history, the exhaustion alarm, and the
+  warning alarm where the quota's increase path warns early (``warns_early``: support cases);
 * point: the rule the engine used before the alarms: an alert when the larger of current and
   the point forecast at the horizon is at least 80% (month history).
 
@@ -45,6 +47,7 @@ from bench.forecast.corpus import DAY, HOUR, LIMIT, T0, Trace, real, synthetic
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.alarm import AlarmState, step
 from quotapilot.engine.decision import Situation, decide
+from quotapilot.engine.increase_paths import warns_early
 from quotapilot.engine.rules import AutomationLevel, Rule
 from quotapilot.engine.store import HOURLY_WINDOW_S, MAX_POINTS, RAW_WINDOW_S, retained
 from quotapilot.forecast import Series
@@ -66,6 +69,7 @@ METHODS = {
     "exhaustion-month": ("month", "exhaustion"),
     "warning-week": ("week", "warning"),
     "warning-month": ("month", "warning"),
+    "engine": ("month", "engine"),
     "point": ("month", "point"),
 }
 #: Business hours play no part here: every decision is taken as on a weekday at noon.
@@ -115,6 +119,7 @@ def run_path(
 ) -> dict[str, dict]:
     rule = Rule(key.service, key.code, AutomationLevel.ALERT_ONLY, threshold_warning=80.0)
     horizon = rule.horizon_hours(key, adjustable) * 3600.0
+    early = warns_early(key, adjustable, rule.increase_path)
     forecaster = SeasonalForecaster()
     first: dict[str, dict[str, float]] = {m: {} for m in METHODS}
     alarms = {(h, t.name): AlarmState() for h in HISTORIES for t in traces}
@@ -152,6 +157,7 @@ def run_path(
                 )
                 alarms[history, trace.name] = state
                 kinds[history] = alerts_at(rule, key, adjustable, forecast, state, current)
+                kinds[history]["engine"] = kinds[history]["warning" if early else "exhaustion"]
                 if now + horizon <= trace.times[-1]:
                     truth = float(np.interp(now + horizon, trace.times, trace.values))
                     errors[history].append(abs(forecast.predicted - truth))
@@ -173,7 +179,7 @@ def run_path(
     report = {m: _score(traces, first[m], horizon / 2) for m in METHODS}
     naive = statistics.mean(errors["naive"])
     for method, (history, kind) in METHODS.items():
-        if kind in ("exhaustion", "warning"):
+        if kind in ("exhaustion", "warning", "engine"):
             report[method]["mase"] = statistics.mean(errors[history]) / naive
             report[method]["cpu_s"] = cpu[history]
     report["horizon_days"] = horizon / DAY
@@ -213,8 +219,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--no-real", action="store_true", help="synthetic series only")
     parser.add_argument("--paths", nargs="*", default=[p[0] for p in PATHS])
     parser.add_argument("--detail", action="store_true", help="first alert per series")
+    parser.add_argument(
+        "--added", action="store_true", help="with the added shapes (launch ramp, weekly)"
+    )
     args = parser.parse_args(argv)
-    traces = [t for seed in range(args.seeds) for t in synthetic(seed)]
+    traces = [t for seed in range(args.seeds) for t in synthetic(seed, args.added)]
     if not args.no_real:
         traces += real()
     exhausting = sum(t.exhaustion is not None for t in traces)

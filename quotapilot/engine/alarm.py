@@ -23,7 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from quotapilot.forecast.base import Forecast
 
 RAISE_AT = 0.8
 CLEAR_BELOW = 0.5
@@ -121,4 +124,16 @@ def step(
     return AlarmState(
         state.exhaustion.after(probability, at, horizon_s),
         state.warning.after(warning_probability, at, horizon_s),
+    )
+
+
+def observe(state: AlarmState, forecast: Forecast, at: float) -> AlarmState:
+    """``step`` with both of a forecast's probabilities (the warning one is None unless the
+    series carried a warning level: see ``engine.increase_paths.warns_early``)."""
+    return step(
+        state,
+        forecast.exhaustion_probability,
+        at,
+        forecast.horizon_s,
+        forecast.warning_probability,
     )

@@ -102,12 +102,17 @@ class StoredSeries:
     #: Points before this time (epoch seconds, on the hour) are hourly means.
     hourly_until: float = 0.0
 
-    def series(self) -> Series:
+    def series(self, warning_percent: float | None = None) -> Series:
+        """The history to forecast; ``warning_percent`` (the rule's warning threshold) asks
+        for the probability of crossing it too."""
         # Imported here: the components import this module for its IAM declarations, and
         # the forecasting package needs numpy, which only the engine extra installs.
         from quotapilot.forecast.base import Series
 
-        return Series(self.key, self.times, self.values, self.limit)
+        warning = None
+        if warning_percent is not None and self.limit:
+            warning = float(self.limit) * warning_percent / 100.0
+        return Series(self.key, self.times, self.values, self.limit, warning)
 
 
 def _utilisation(series: StoredSeries) -> float | None:

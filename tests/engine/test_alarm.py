@@ -15,6 +15,7 @@ from quotapilot.engine.increase_paths import (
     DEFAULT_HORIZON_HOURS,
     IncreasePath,
     increase_path,
+    warns_early,
 )
 from quotapilot.engine.rules import AutomationLevel, Rule, rule_from_mapping
 
@@ -144,6 +145,27 @@ def test_the_alarm_raises_the_band_and_the_point_forecast_no_longer_does():
     # without a verdict (events, simple forecasters), the point forecast sets the band
     legacy = decide(rule(), Situation(EC2, 500.0, 1000.0, predicted=900.0), NOON)
     assert legacy is not None and legacy.action is Action.ALERT_CRITICAL
+
+
+def test_only_paths_slower_than_the_static_warning_warn_early():
+    assert warns_early(VPC, False)  # not adjustable: a support case
+    assert warns_early(VPC, True, "support_case")
+    assert not warns_early(VPC, True) and not warns_early(EC2, True)
+
+
+def test_observe_steps_both_watches_from_one_forecast():
+    from quotapilot.engine.alarm import observe
+    from quotapilot.engine.store import StoredSeries
+    from quotapilot.forecast.base import Forecast
+
+    series = StoredSeries(EC2, [0.0], [500.0], 1000.0).series(80.0)
+    assert series.warning == 800.0
+    assert StoredSeries(EC2, [0.0], [500.0], 1000.0).series().warning is None
+    forecast = Forecast(EC2, 7 * DAY, 900.0, 950.0, None, 0.5, "seasonal", 0.1, 0.5, 0.95)
+    state = AlarmState()
+    for n in range(3):  # confirmed after half a day on a week's horizon
+        state = observe(state, forecast, n * 6 * HOUR)
+    assert state.warned and not state.raised
 
 
 def test_the_warning_alarm_raises_the_band_to_warning_only():
