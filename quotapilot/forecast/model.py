@@ -43,7 +43,8 @@ PATH_POINTS = 120  # the path ahead is checked at this many times, plus the hori
 def min_history_s(horizon_s: float) -> float:
     """History needed before the model's probability counts: a quarter of the horizon, so a
     forecast never reaches more than about four histories ahead, at least a day (the first
-    hours of a series are mostly its launch) and at most five days (the engine keeps a week).
+    hours of a series are mostly its launch) and at most five days (a new quota is forecast
+    within its first week, though the engine now keeps five).
     """
     return float(np.clip(horizon_s / 4, DAY, 5 * DAY))
 
