@@ -12,6 +12,12 @@ Synthetic shapes, per seed (``synthetic``):
   on day 20 that launches to 60% in half a day and stays there (no history); a saturating
   series sampled every 4 hours; noisy flat usage sampled every 5 minutes; a plateau with gaps.
 
+Added shapes (``synthetic(seed, added=True)``; drawn after the others, so those stay the same):
+a launch that ramps fast (flat until day 30, then the limit in about two weeks: the static
+threshold's warning is short), growth with a strong weekly cycle (weekday peaks), and a flat
+quota with weekly batch peaks that stay below the threshold. Common in real fleets and absent
+above; reported apart from the original corpus.
+
 Real series (``real``): growth and non-growth series statsmodels ships as datasets (Mauna Loa
 CO2, US macro data, Nile flow, sunspots, El Nino temperatures), their samples spread over the
 60 days in order and rescaled linearly: the first tenth's mean to 300, and either the peak of
@@ -48,7 +54,7 @@ def _sampled(step_s: float, start_day: float = 0.0) -> np.ndarray:
     return T0 + np.arange(start_day * DAY, DAYS * DAY, step_s)
 
 
-def synthetic(seed: int) -> list[Trace]:
+def synthetic(seed: int, added: bool = False) -> list[Trace]:
     rng = np.random.default_rng(seed)
     end = rng.uniform(40, 52)  # the day the growing shapes reach the limit
 
@@ -127,6 +133,21 @@ def synthetic(seed: int) -> list[Trace]:
         day = (trace.times - T0) / DAY
         kept = ~(((day > 12) & (day < 14)) | ((day > 26) & (day < 28)) | ((day > 38) & (day < 40)))
         traces.append(Trace(trace.name, trace.times[kept], trace.values[kept]))
+    if added:
+        launch = rng.uniform(12, 16)  # days from the launch to the limit
+        traces += [
+            shape(
+                "launch-ramp",
+                HOUR,
+                lambda d, t: np.where(d < 30, 250.0, 250 + 750 * (d - 30) / launch),
+            ),
+            shape(
+                "weekly-growth",
+                HOUR,
+                lambda d, t: 150 + 700 * d / end + 100 * weekly(t) + 30 * daily(t),
+            ),
+            shape("weekly-peaks-flat", HOUR, lambda d, t: 600 + 120 * weekly(t) + 20 * daily(t)),
+        ]
     return traces
 
 

@@ -6,10 +6,11 @@ The reference design's semantics, made safe:
 
 * the band (warning/critical/emergency) comes from current utilisation; a forecaster that
   estimates the probability of exhaustion raises it to at least critical when its alarm is
-  up (exhaustion within the horizon is probable: see ``engine.alarm``), and its point forecast
-  is only reported. Situations without such a verdict (events, simple forecasters) take the
-  band from the larger of current and predicted utilisation, as before. The automation level
-  maps each band to an action (see ``_LADDER``);
+  up (exhaustion within the horizon is probable: see ``engine.alarm``), and to at least
+  warning when its warning alarm is (crossing the warning threshold within the horizon is);
+  its point forecast is only reported. Situations without such a verdict (events, simple
+  forecasters) take the band from the larger of current and predicted utilisation, as
+  before. The automation level maps each band to an action (see ``_LADDER``);
 * outside business hours a ``business_hours_only`` rule acts only in the emergency band, and
   then only as far as its level allows (the reference raised an emergency increase even for
   monitor-only rules);
@@ -115,6 +116,9 @@ class Situation:
     #: The forecast alarm (exhaustion within the horizon is probable, confirmed): True/False;
     #: None when no forecaster estimated a probability (``predicted`` then sets the band).
     forecast_alarm: bool | None = None
+    #: The forecast's warning alarm (crossing the rule's warning threshold within the horizon
+    #: is probable, confirmed); None or False: only the current utilisation warns.
+    forecast_warning: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -184,11 +188,17 @@ def decide(rule: Rule, seen: Situation, now: datetime) -> Decision | None:
         band = band_for(rule, current)
         if seen.forecast_alarm and _RANK[band] < _RANK[Band.CRITICAL]:
             band = Band.CRITICAL
+        elif seen.forecast_warning and _RANK[band] < _RANK[Band.WARNING]:
+            band = Band.WARNING
     if band is None:
         return None
     reasons = [f"utilisation {current:.1f}% (predicted {predicted:.1f}%) is in the {band} band"]
     if seen.forecast_alarm:
         reasons.append("the forecast makes exhaustion within the horizon probable")
+    elif seen.forecast_warning:
+        reasons.append(
+            "the forecast makes crossing the warning threshold within the horizon probable"
+        )
     if rule.business_hours_only and not is_business_hours(now):
         if band is not Band.EMERGENCY:
             return None

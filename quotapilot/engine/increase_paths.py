@@ -15,6 +15,15 @@ Each default horizon is twice the upper end of the typical time: a request is of
 in part or sent back for a justification, and the alert must leave room to file it again
 (and for a person to read the alert at all: a weekend sits inside any week).
 
+Where the increase takes longer than the static warning threshold usually leaves, the engine
+also warns *early*: when crossing the warning threshold within the horizon is probable (see
+``engine.alarm``). At the default 80% threshold the static warning leaves a fifth of the limit
+of headroom; that is in time for a two-week support case only for usage growing by less than
+1.4% of the limit a day (a fifth in 14 days), a slow quota. For the API (hours to days) and a
+review (days), the static warning is in time up to growth of 6% and 3% a day, and warning
+before it mostly adds false alarms: growth that stops short of the threshold is
+indistinguishable, ahead of time, from growth that doesn't (``bench/BENCHMARKS.md``).
+
 The path comes from, in order: the rule's ``increase_path``; a quota the provider reports as
 not adjustable (only a support case can raise it); the service's documented default below;
 ``review`` for a service not listed. A rule's explicit ``forecast_horizon_hours`` overrides the
@@ -41,6 +50,8 @@ DEFAULT_HORIZON_HOURS: dict[IncreasePath, float] = {
     IncreasePath.REVIEW: 14 * DAY_HOURS,
     IncreasePath.SUPPORT_CASE: 28 * DAY_HOURS,
 }
+#: The paths whose increase usually takes longer than the static warning leaves.
+EARLY_WARNING_PATHS = frozenset({IncreasePath.SUPPORT_CASE})
 #: Unlisted services: a person usually looks at the request.
 FALLBACK_PATH = IncreasePath.REVIEW
 
@@ -94,3 +105,10 @@ def default_horizon_hours(
     key: QuotaKey, adjustable: bool | None = None, rule_path: str | None = None
 ) -> float:
     return DEFAULT_HORIZON_HOURS[increase_path(key, adjustable, rule_path)]
+
+
+def warns_early(
+    key: QuotaKey, adjustable: bool | None = None, rule_path: str | None = None
+) -> bool:
+    """Whether the engine warns ahead of the warning threshold for ``key`` (module docstring)."""
+    return increase_path(key, adjustable, rule_path) in EARLY_WARNING_PATHS

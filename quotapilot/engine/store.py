@@ -1,13 +1,20 @@
 """The engine's tables: rules (read), and the monitoring table's rolling usage series.
 
-Each quota has ONE series item (``pk = series#<key>``) holding its recent observations as
-parallel lists, so a cycle reads and writes every quota's history in batches of 100/25 keys
-instead of one query per quota (the reference design's approach).
+Each quota has ONE series item (``pk = series#<key>``) holding its observations as parallel
+lists, so a cycle reads and writes every quota's history in batches of 100/25 keys instead of
+one query per quota (the reference design's approach).
+
+The last week is kept as collected (2016 five-minute points); the four weeks before it as one
+mean per hour, so the forecaster sees weekly seasonality and a month's trend (a week is one
+weekly cycle, and the trend of a week is mostly the week's own noise). That bounds the item
+at ``MAX_STORED_POINTS`` (about 43 KB of DynamoDB's 400 KB item limit).
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
+import math
 import sys
 import time
 from array import array
@@ -28,7 +35,12 @@ if TYPE_CHECKING:
     from quotapilot.forecast.base import Series
 
 logger = logging.getLogger(__name__)
-MAX_POINTS = 2016  # one week at five-minute cycles
+MAX_POINTS = 2016  # kept as collected: one week at five-minute cycles
+RAW_WINDOW_S = 7 * 86_400.0
+HOUR_S = 3_600.0
+HOURLY_WINDOW_S = 28 * 86_400.0  # before the raw week: four whole weeks of hourly means
+#: The item's bound: the raw points, the hourly means, and the hour the raw ones may overrun.
+MAX_STORED_POINTS = MAX_POINTS + int(HOURLY_WINDOW_S / HOUR_S) + 12
 SERIES_TTL = timedelta(days=90)
 _BATCH_GET = 100
 _BATCH_WRITE = 25
@@ -87,13 +99,20 @@ class StoredSeries:
     limit: float | None
     #: The forecast alarm's hysteresis state, kept between cycles (see ``engine.alarm``).
     alarm: AlarmState = field(default_factory=AlarmState)
+    #: Points before this time (epoch seconds, on the hour) are hourly means.
+    hourly_until: float = 0.0
 
-    def series(self) -> Series:
+    def series(self, warning_percent: float | None = None) -> Series:
+        """The history to forecast; ``warning_percent`` (the rule's warning threshold) asks
+        for the probability of crossing it too."""
         # Imported here: the components import this module for its IAM declarations, and
         # the forecasting package needs numpy, which only the engine extra installs.
         from quotapilot.forecast.base import Series
 
-        return Series(self.key, self.times, self.values, self.limit)
+        warning = None
+        if warning_percent is not None and self.limit:
+            warning = float(self.limit) * warning_percent / 100.0
+        return Series(self.key, self.times, self.values, self.limit, warning)
 
 
 def _utilisation(series: StoredSeries) -> float | None:
@@ -143,6 +162,7 @@ class SeriesStore(UsesAws):
                         _unpack(item.get("values")),
                         item.get("limit"),
                         AlarmState.from_mapping(item.get("alarm")),
+                        float(item.get("hourly_until") or 0.0),
                     )
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
@@ -156,6 +176,8 @@ class SeriesStore(UsesAws):
 
     def save(self, series: Sequence[StoredSeries], now: datetime) -> None:
         ttl = int((now + SERIES_TTL).timestamp())
+        for s in series:  # a no-op for what ``append`` kept; bounds anything else
+            compact(s)
         puts = [
             {
                 "PutRequest": {
@@ -163,10 +185,11 @@ class SeriesStore(UsesAws):
                         **_series_key(s.key),
                         **to_item(
                             {
-                                "times": _pack(s.times[-MAX_POINTS:]),
-                                "values": _pack(s.values[-MAX_POINTS:]),
+                                "times": _pack(s.times[-MAX_STORED_POINTS:]),
+                                "values": _pack(s.values[-MAX_STORED_POINTS:]),
                                 "limit": s.limit,
                                 "alarm": s.alarm.to_mapping(),
+                                "hourly_until": s.hourly_until or None,
                                 # the monitoring table's by-service index: quotas near
                                 # their limit, per service, without reading every series
                                 "service": s.key.service,
@@ -202,6 +225,51 @@ def append(
         return stored
     stored.times.append(at)
     stored.values.append(value)
-    del stored.times[:-MAX_POINTS], stored.values[:-MAX_POINTS]
     stored.limit = limit
+    return compact(stored)
+
+
+def compact(stored: StoredSeries) -> StoredSeries:
+    """Fold the raw points that left the raw week (or overran ``MAX_POINTS``) into hourly
+    means, drop what is older than the hourly window; in place. Whole hours are folded at
+    once and the hours already folded are never touched again, so folding as points arrive
+    gives the same series as folding a long history in one go."""
+    times, values = stored.times, stored.values
+    if not times:
+        return stored
+    start = bisect.bisect_left(times, stored.hourly_until)  # the first raw point
+    cutoff = math.floor((times[-1] - RAW_WINDOW_S) / HOUR_S) * HOUR_S
+    if len(times) - start > MAX_POINTS:  # faster cycles than five minutes: a shorter raw week
+        overrun = math.ceil(times[-1 - MAX_POINTS] / HOUR_S) * HOUR_S
+        # never the hour still being collected: its later points would land in a folded hour
+        cutoff = max(cutoff, min(overrun, math.floor(times[-1] / HOUR_S) * HOUR_S))
+    if cutoff > stored.hourly_until:
+        end = bisect.bisect_left(times, cutoff, lo=start)
+        if end > start:
+            times[start:end], values[start:end] = _hourly_means(times[start:end], values[start:end])
+        stored.hourly_until = cutoff
+    oldest = bisect.bisect_left(times, times[-1] - RAW_WINDOW_S - HOURLY_WINDOW_S)
+    del times[:oldest], values[:oldest]
     return stored
+
+
+def _hourly_means(times: list[float], values: list[float]) -> tuple[list[float], list[float]]:
+    """One point per clock hour: the mean time and the mean value of its points."""
+    import numpy as np  # the engine extra; components import this module without it
+
+    t, v = np.asarray(times), np.asarray(values)
+    hours = np.floor(t / HOUR_S)
+    starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
+    counts = np.diff(np.r_[starts, len(t)])
+    return (
+        (np.add.reduceat(t, starts) / counts).tolist(),
+        (np.add.reduceat(v, starts) / counts).tolist(),
+    )
+
+
+def retained(times: Sequence[float], values: Sequence[float]) -> tuple[list[float], list[float]]:
+    """What the store keeps of a history collected up to its last point (the benchmark and
+    ``quotapilot simulate`` forecast on exactly that)."""
+    anonymous = QuotaKey("aws", "series", "history")
+    stored = compact(StoredSeries(anonymous, list(times), list(values), None))
+    return stored.times, stored.values

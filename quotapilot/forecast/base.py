@@ -22,6 +22,9 @@ class Series:
     times: Sequence[float]
     values: Sequence[float]
     limit: float | None = None  # None: unlimited
+    #: The usage at which the quota's rule starts warning (its warning threshold x limit);
+    #: None: no warning level, so no warning probability either.
+    warning: float | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class Forecast:
     #: The model's backtest error on this series over the naive forecast's (MASE); None when
     #: there was too little history to hold any out.
     backtest_mase: float | None = None
+    #: P(usage reaches the series' ``warning`` level within ``horizon_s``), on the same terms
+    #: as ``exhaustion_probability``; None when the series has no warning level.
+    warning_probability: float | None = None
 
 
 @runtime_checkable

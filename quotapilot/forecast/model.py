@@ -43,7 +43,8 @@ PATH_POINTS = 120  # the path ahead is checked at this many times, plus the hori
 def min_history_s(horizon_s: float) -> float:
     """History needed before the model's probability counts: a quarter of the horizon, so a
     forecast never reaches more than about four histories ahead, at least a day (the first
-    hours of a series are mostly its launch) and at most five days (the engine keeps a week).
+    hours of a series are mostly its launch) and at most five days (a new quota is forecast
+    within its first week, though the engine now keeps five).
     """
     return float(np.clip(horizon_s / 4, DAY, 5 * DAY))
 
@@ -120,9 +121,16 @@ class SeasonalForecaster:
         limits = np.array([np.inf if s.limit is None else float(s.limit) for s in members])
         within = (ahead > 0) & (ahead <= horizon_s)
         chance = exhaustion_probability(paths, sigma, limits, within)
+        warnings = np.array([np.inf if s.warning is None else float(s.warning) for s in members])
+        warning = (
+            exhaustion_probability(paths, sigma, warnings, within)
+            if np.isfinite(warnings).any()
+            else np.zeros(len(members))
+        )
         # the model's probability counts only where its backtest beat the naive forecast
         trusted = test.mase < 1.0 if test is not None else np.zeros(len(members), bool)
         chance = np.where(trusted, chance, 0.0)
+        warning = np.where(trusted, warning, 0.0)
         mase = test.mase if test is not None else np.full(len(members), np.nan)
         confidence = np.where(trusted, np.clip(1.0 - mase, 0.05, 0.95), 0.2)
         exhausted = first_crossing(upper, limits, ahead)
@@ -140,6 +148,7 @@ class SeasonalForecaster:
                     fit.method,
                     float(chance[row]),
                     None if np.isnan(mase[row]) else float(mase[row]),
+                    None if s.warning is None else float(warning[row]),
                 )
             )
             if fit.method == "seasonal" and trusted[row]:  # worth keeping
@@ -183,6 +192,7 @@ class SeasonalForecaster:
                 model.confidence * 0.8,
                 "stored",
                 0.0,
+                warning_probability=None if s.warning is None else 0.0,
             )
 
 
@@ -198,4 +208,5 @@ def _static(s: Series, horizon_s: float) -> Forecast:
         current.confidence,
         current.method,
         0.0,
+        warning_probability=None if s.warning is None else 0.0,
     )

@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import CLEAR_BELOW, RAISE_AT, AlarmState, step
+from quotapilot.engine.alarm import CLEAR_BELOW, RAISE_AT, AlarmState, Watch, step
 from quotapilot.engine.decision import Action, Situation, decide
 from quotapilot.engine.exceptions import RuleError
 from quotapilot.engine.increase_paths import (
     DEFAULT_HORIZON_HOURS,
     IncreasePath,
     increase_path,
+    warns_early,
 )
 from quotapilot.engine.rules import AutomationLevel, Rule, rule_from_mapping
 
@@ -108,10 +109,23 @@ def test_no_probability_means_no_alarm():
 
 
 def test_state_round_trips_through_the_series_item():
-    state = AlarmState(1_790_000_000.0, 3, True)
+    state = AlarmState(Watch(1_790_000_000.0, 3, True), Watch(1_789_000_000.0, 9, True))
     assert AlarmState.from_mapping(state.to_mapping()) == state
     assert AlarmState().to_mapping() is None  # nothing stored while quiet
     assert AlarmState.from_mapping(None) == AlarmState()
+    # items written before the warning watch existed still load
+    earlier = {"since": 1_790_000_000.0, "evaluations": 3, "raised": True}
+    assert AlarmState.from_mapping(earlier) == AlarmState(Watch(1_790_000_000.0, 3, True))
+
+
+def test_the_warning_watch_is_confirmed_and_cleared_on_its_own():
+    state, seen = AlarmState(), []
+    for n, (exhaustion, warning) in enumerate([(0.1, 0.9)] * 5 + [(0.1, 0.6), (0.1, 0.2)]):
+        state = step(state, exhaustion, n * 6 * HOUR, 14 * DAY, warning)
+        seen.append((state.raised, state.warned))
+    assert seen == [(False, False)] * 4 + [(False, True)] * 2 + [(False, False)]
+    # the engine's call without a warning probability leaves the warning watch quiet
+    assert step(AlarmState(), 0.9, 0.0, 14 * DAY).warning == Watch()
 
 
 def rule(**overrides) -> Rule:
@@ -131,6 +145,42 @@ def test_the_alarm_raises_the_band_and_the_point_forecast_no_longer_does():
     # without a verdict (events, simple forecasters), the point forecast sets the band
     legacy = decide(rule(), Situation(EC2, 500.0, 1000.0, predicted=900.0), NOON)
     assert legacy is not None and legacy.action is Action.ALERT_CRITICAL
+
+
+def test_only_paths_slower_than_the_static_warning_warn_early():
+    assert warns_early(VPC, False)  # not adjustable: a support case
+    assert warns_early(VPC, True, "support_case")
+    assert not warns_early(VPC, True) and not warns_early(EC2, True)
+
+
+def test_observe_steps_both_watches_from_one_forecast():
+    from quotapilot.engine.alarm import observe
+    from quotapilot.engine.store import StoredSeries
+    from quotapilot.forecast.base import Forecast
+
+    series = StoredSeries(EC2, [0.0], [500.0], 1000.0).series(80.0)
+    assert series.warning == 800.0
+    assert StoredSeries(EC2, [0.0], [500.0], 1000.0).series().warning is None
+    forecast = Forecast(EC2, 7 * DAY, 900.0, 950.0, None, 0.5, "seasonal", 0.1, 0.5, 0.95)
+    state = AlarmState()
+    for n in range(3):  # confirmed after half a day on a week's horizon
+        state = observe(state, forecast, n * 6 * HOUR)
+    assert state.warned and not state.raised
+
+
+def test_the_warning_alarm_raises_the_band_to_warning_only():
+    below = Situation(EC2, 500.0, 1000.0, 900.0, forecast_alarm=False, forecast_warning=True)
+    warned = decide(rule(), below, NOON)
+    assert warned is not None and warned.action is Action.ALERT_WARNING
+    assert "warning threshold" in warned.reason
+    # it never lowers a band: current utilisation at 92% is still an emergency
+    high = Situation(EC2, 960.0, 1000.0, 960.0, forecast_alarm=False, forecast_warning=True)
+    assert decide(rule(), high, NOON).action is Action.ALERT_EMERGENCY
+    # and escalation to an increase still needs the exhaustion alarm
+    requesting = Rule("ec2", "L-1216C47A", AutomationLevel.AUTO_REQUEST)
+    assert decide(requesting, below, NOON).action is Action.ALERT_WARNING
+    both = Situation(EC2, 500.0, 1000.0, 900.0, forecast_alarm=True, forecast_warning=True)
+    assert decide(requesting, both, NOON).action.is_increase
 
 
 def test_simulate_forecasts_at_the_engines_default_horizon():

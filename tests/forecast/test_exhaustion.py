@@ -92,3 +92,26 @@ def test_minimum_history_grows_with_the_horizon_within_bounds(horizon_days):
     needed = min_history_s(horizon_days * DAY)
     assert DAY <= needed <= 5 * DAY
     assert needed == pytest.approx(min(max(horizon_days * DAY / 4, DAY), 5 * DAY))
+
+
+def test_the_warning_level_is_probable_before_the_limit_is():
+    t = hourly(30)
+    rng = np.random.default_rng(3)
+    y = 200 + 15 * (t - T0) / DAY + rng.normal(0, 10, len(t))  # 650 now, +15 a day
+    series = [Series(KEY, t, y, 1000.0, warning=800.0), Series(KEY, t, y, 1000.0)]
+    warned, plain = default_forecaster().forecast(series, 14 * DAY)
+    # 800 is 10 days away (inside the horizon), 1000 is 23 days away (outside)
+    assert warned.warning_probability > 0.9 and warned.exhaustion_probability < 0.05
+    assert plain.warning_probability is None  # no warning level: no warning probability
+    assert plain.exhaustion_probability == warned.exhaustion_probability
+    # flat usage below the warning level: no warning
+    flat = 650 + rng.normal(0, 10, len(t))
+    [quiet] = default_forecaster().forecast([Series(KEY, t, flat, 1000.0, warning=800.0)], HORIZON)
+    assert quiet.warning_probability < 0.05
+
+
+def test_short_history_gives_no_warning_probability_either():
+    t = hourly(0.5)
+    y = 100 + 30 * np.arange(len(t), dtype=float)
+    [forecast] = default_forecaster().forecast([Series(KEY, t, y, 1000.0, warning=800.0)], HORIZON)
+    assert forecast.warning_probability == 0.0
