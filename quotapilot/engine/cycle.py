@@ -16,12 +16,13 @@ from typing import Any
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.actions import Actions
-from quotapilot.engine.alarm import AlarmState, step
+from quotapilot.engine.alarm import AlarmState, observe
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect import SourceFactory, aws_source_factory, collect
 from quotapilot.engine.config import EngineConfig, MemberAccount
 from quotapilot.engine.decision import Situation
 from quotapilot.engine.forecasting import engine_forecaster
+from quotapilot.engine.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, RuleBook, rule_for, rule_regions
 from quotapilot.engine.store import RuleStore, SeriesStore, append
 from quotapilot.forecast.base import Forecast, Forecaster
@@ -160,18 +161,18 @@ class Engine:
         forecasts: dict[QuotaKey, Forecast] = {}
         for horizon, batch in by_horizon.items():
             try:
-                answers = self.forecaster.forecast([s.series() for s in batch], horizon)
+                answers = self.forecaster.forecast(
+                    [s.series(self._warning_level(s.key, rules, readings)) for s in batch],
+                    horizon,
+                )
             except Exception as error:  # decide on current usage alone
                 report.failed("forecast", error)
                 continue
             for stored_series, forecast in zip(batch, answers, strict=True):
                 forecasts[stored_series.key] = forecast
                 # the alarm's hysteresis lives with the series, saved below
-                stored_series.alarm = step(
-                    stored_series.alarm,
-                    forecast.exhaustion_probability,
-                    stored_series.times[-1],
-                    horizon,
+                stored_series.alarm = observe(
+                    stored_series.alarm, forecast, stored_series.times[-1]
                 )
         try:
             self.series.save(updated, now)
@@ -179,6 +180,19 @@ class Engine:
             report.failed("store", error)
         alarms = {s.key: s.alarm for s in updated}
         return forecasts, alarms
+
+    @staticmethod
+    def _warning_level(
+        key: QuotaKey, rules: RuleBook, readings: dict[QuotaKey, Reading]
+    ) -> float | None:
+        """The rule's warning threshold, for quotas whose increases take so long that the
+        engine warns ahead of it (``engine.increase_paths.warns_early``); else None."""
+        rule = rule_for(rules, key)
+        if rule is None or not warns_early(
+            key, readings[key].quota.adjustable, rule.increase_path
+        ):
+            return None
+        return rule.threshold_warning
 
     def _decide_and_act(
         self,
@@ -202,6 +216,7 @@ class Engine:
             predicted,
             reading.quota.adjustable,
             forecast_alarm=None if chance is None or alarm is None else alarm.raised,
+            forecast_warning=None if alarm is None else alarm.warned,
         )
         observed = {
             "usage": usage,

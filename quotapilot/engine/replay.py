@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import AlarmState, step
+from quotapilot.engine.alarm import AlarmState, observe
 from quotapilot.engine.decision import Action, Decision, Situation, decide
+from quotapilot.engine.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, rule_for
-from quotapilot.engine.store import MAX_POINTS
+from quotapilot.engine.store import retained
 from quotapilot.forecast.base import Forecast, Forecaster, Series
 
 
@@ -67,15 +68,14 @@ def _replay_one(
 ) -> QuotaReplay:
     times = [p.at.timestamp() for p in points]
     values = [p.usage for p in points]
-    prefixes = [
-        Series(
-            key,
-            times[max(0, i + 1 - MAX_POINTS) : i + 1],
-            values[max(0, i + 1 - MAX_POINTS) : i + 1],
-            p.limit,
-        )
-        for i, p in enumerate(points)
-    ]
+    # What the engine would have had at each point: what its store keeps (the last week as
+    # collected, the month before it hourly), and the warning level when it warns early.
+    early = warns_early(key, None, rule.increase_path)
+    prefixes = []
+    for i, p in enumerate(points):
+        kept_times, kept_values = retained(times[: i + 1], values[: i + 1])
+        warning = p.limit * rule.threshold_warning / 100.0 if early and p.limit else None
+        prefixes.append(Series(key, kept_times, kept_values, p.limit, warning))
     # exactly the engine's horizon (the CSV doesn't say whether a quota is adjustable: the
     # service's increase path decides, as it does in the engine when the cloud doesn't say)
     horizon = rule.horizon_hours(key) * 3600.0
@@ -93,7 +93,7 @@ def _replay_one(
             limit = granted
         limits.append(limit)
         chance = forecast.exhaustion_probability
-        alarm = step(alarm, chance, point.at.timestamp(), horizon)
+        alarm = observe(alarm, forecast, point.at.timestamp())
         seen = Situation(
             key,
             point.usage,
@@ -102,6 +102,7 @@ def _replay_one(
             None,
             request_open,
             forecast_alarm=None if chance is None else alarm.raised,
+            forecast_warning=alarm.warned,
         )
         decision = decide(rule, seen, point.at)
         if decision is None:
