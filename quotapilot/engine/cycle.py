@@ -188,9 +188,7 @@ class Engine:
         """The rule's warning threshold, for quotas whose increases take so long that the
         engine warns ahead of it (``engine.increase_paths.warns_early``); else None."""
         rule = rule_for(rules, key)
-        if rule is None or not warns_early(
-            key, readings[key].quota.adjustable, rule.increase_path
-        ):
+        if rule is None or not warns_early(key, readings[key].quota.adjustable, rule.increase_path):
             return None
         return rule.threshold_warning
 

@@ -61,6 +61,7 @@ def handle_engine(event: Any, context: Any = None) -> dict[str, Any]:
         raise MalformedEventError(
             f"the engine takes an object naming its action, got {type(event).__name__}"
         )
+    check_depth(event)
     try:
         action = EngineInput.model_validate(event).action
     except ValidationError as error:
@@ -139,7 +140,13 @@ def event_processor() -> Any:
         EventRecorder(settings.events_table),
         parts.source_factory,
     )
-    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
+    from botocore.config import Config
+
+    from quotapilot.engine.aws import RETRIES
+
+    persistence = DynamoDBPersistenceLayer(
+        table_name=settings.idempotency_table, boto_config=Config(retries=dict(RETRIES))
+    )
     # EventBridge retries for up to a day: remember a processed event for two.
     idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=2 * 86_400)
 
@@ -152,6 +159,24 @@ def event_processor() -> Any:
     return process, idempotency
 
 
+#: No event quotapilot handles nests anywhere near this deep; a deeper one is an attack or an
+#: accident, and would blow the interpreter's stack in validation or hashing.
+MAX_EVENT_DEPTH = 32
+
+
+def check_depth(event: Any, limit: int = MAX_EVENT_DEPTH) -> None:
+    """Refuse an event nested deeper than ``limit`` (iteratively: no recursion to blow)."""
+    stack = [(event, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            raise MalformedEventError(f"the event nests deeper than {limit} levels")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
     from quotapilot.exceptions import EventValidationError
 
@@ -159,6 +184,7 @@ def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
     if context is not None:
         idempotency.register_lambda_context(context)
     try:
+        check_depth(event)  # before idempotency hashes it
         result = process(event=event)
     except EventValidationError as error:
         # Raised on purpose: Lambda retries, then the dead-letter queue keeps the event.

@@ -82,8 +82,12 @@ class DynamoModelStore:
     def client(self) -> Any:
         if self._client is None:
             import boto3
+            from botocore.config import Config
 
-            self._client = boto3.client("dynamodb")
+            # Throttling is retried by botocore, as for every client quotapilot makes.
+            self._client = boto3.client(
+                "dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 8})
+            )
         return self._client
 
     def save(self, models: list[StoredModel]) -> None:

@@ -135,3 +135,17 @@ def test_engine_handler_runs_nothing_it_was_not_asked_for(deployed, lambda_conte
 def test_engine_handler_rejects_an_unknown_action(deployed, lambda_context):
     with pytest.raises(MalformedEventError, match="action"):
         handler_of("engine")({"action": "self_destruct"}, lambda_context)
+
+
+def test_a_deeply_nested_event_is_refused_not_a_recursion_error(deployed, lambda_context):
+    event = load_event("engine_threshold_exceeded")
+    deep: dict = {}
+    cursor = deep
+    for _ in range(10_000):
+        cursor["x"] = {}
+        cursor = cursor["x"]
+    event["detail"]["nested"] = deep
+    with pytest.raises(MalformedEventError, match="nests deeper"):
+        handler_of("events")(event, lambda_context)
+    with pytest.raises(MalformedEventError, match="nests deeper"):
+        handler_of("engine")({"action": "cycle", "deep": deep}, lambda_context)

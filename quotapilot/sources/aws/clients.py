@@ -74,7 +74,12 @@ class AwsClients:
         from botocore.exceptions import BotoCoreError, ClientError
 
         assert self.role_arn is not None
-        sts = self._clients.get(("sts", "")) or self.session.client("sts")
+        from botocore.config import Config
+
+        # The caller's own credentials assume the role (not the role's: it has none yet).
+        sts = self._clients.get(("sts", "")) or self.session.client(
+            "sts", region_name=GLOBAL_REGION, config=Config(retries=dict(RETRIES))
+        )
         params: dict[str, Any] = {
             "RoleArn": self.role_arn,
             "RoleSessionName": "quotapilot-quota-read",
@@ -101,7 +106,7 @@ class AwsClients:
                 return parts[4]
         from botocore.exceptions import BotoCoreError, ClientError
 
-        sts = self._clients.get(("sts", "")) or self.session.client("sts", **self._credentials())
+        sts = self._clients.get(("sts", "")) or self.client("sts", GLOBAL_REGION)
         try:
             return sts.get_caller_identity()["Account"]
         except (ClientError, BotoCoreError) as exc:
