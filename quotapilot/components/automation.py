@@ -22,6 +22,8 @@ from quotapilot.components import bundle, documents
 from quotapilot.components.args import QuotaAutomationArgs
 
 TYPE = "quotapilot:index:QuotaAutomation"
+#: The functions EventBridge invokes asynchronously: they retry, then dead-letter.
+ASYNC_FUNCTIONS = (wiring.FUNCTION_ENGINE, wiring.FUNCTION_EVENTS)
 
 
 class QuotaAutomation(pulumi.ComponentResource):
@@ -266,7 +268,11 @@ class QuotaAutomation(pulumi.ComponentResource):
                 environment={"variables": variables},
                 kms_key_arn=self.key.arn,
                 tracing_config={"mode": "Active"},
-                dead_letter_config={"target_arn": self.dead_letters.arn},
+                # Only asynchronously invoked functions can dead-letter (the approval function
+                # is called synchronously): no DLQ, and no SendMessage grant, for the rest.
+                dead_letter_config=(
+                    {"target_arn": self.dead_letters.arn} if function in ASYNC_FUNCTIONS else None
+                ),
                 logging_config={"log_format": "JSON", "log_group": log_group.name},
                 tags=tags,
                 opts=child,
@@ -274,7 +280,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             self.roles[function] = role
             self.log_groups[function] = log_group
         # Asynchronous invocations (EventBridge) retry twice, then land in the DLQ.
-        for function in (wiring.FUNCTION_ENGINE, wiring.FUNCTION_EVENTS):
+        for function in ASYNC_FUNCTIONS:
             aws.lambda_.FunctionEventInvokeConfig(
                 f"{name}-{function}-async",
                 function_name=functions[function].name,
@@ -353,6 +359,7 @@ class QuotaAutomation(pulumi.ComponentResource):
                     arns[key] = [arn for arn in values[at : at + size] if arn]
                     at += size
                 log_arn, dlq = values[-2], values[-1]
+                dlq = dlq if function in ASYNC_FUNCTIONS else None
                 return json.dumps(documents.function_policy(needs, arns, log_arn, dlq))
 
             aws.iam.RolePolicy(

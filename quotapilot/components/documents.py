@@ -75,7 +75,13 @@ def approval_state_machine(
     approval_arn: str, engine_arn: str, topic_arn: str, timeout_seconds: int
 ) -> dict[str, Any]:
     """Wait for an approver (task token, no polling), then execute, or deny on timeout."""
-    notify = {"Type": "Task", "Resource": "arn:aws:states:::sns:publish"}
+    # The notice's answer goes beside the request, so the execution's output keeps what
+    # happened (the approval, or the denial's reason).
+    notify = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sns:publish",
+        "ResultPath": "$.notified",
+    }
     return {
         "Comment": "quotapilot: a quota increase waits for an approver's decision",
         "StartAt": "RequestApproval",
@@ -140,9 +146,11 @@ def approval_state_machine(
                     "Message.$": "States.JsonToString($)",
                     "Subject": "quotapilot: quota increase denied",
                 },
-                "Next": "Fail",
+                # A denial (or a timeout) is an answer, not a failure: the execution succeeds
+                # with the reason in its output, and the failed-executions alarm stays for
+                # the workflow really breaking.
+                "End": True,
             },
-            "Fail": {"Type": "Fail", "Error": "Denied", "Cause": "not approved in time"},
         },
     }
 

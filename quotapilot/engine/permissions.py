@@ -19,7 +19,7 @@ from quotapilot.engine.collect import Collector
 from quotapilot.engine.increase import IncreaseRequester, RequestLocks
 from quotapilot.engine.recording import DeadLetter, Encryption, EventRecorder, Idempotency
 from quotapilot.engine.regression import BaselineAccess
-from quotapilot.engine.store import RuleStore, SeriesStore
+from quotapilot.engine.store import RuleStore, SeriesReader, SeriesStore
 from quotapilot.permissions import Needs
 from quotapilot.sources.s3 import S3SnapshotSource
 
@@ -49,7 +49,7 @@ FUNCTION_CLASSES: Mapping[str, tuple[type, ...]] = MappingProxyType(
             RuleStore,
             Collector,
             AccountClients,
-            SeriesStore,
+            SeriesReader,
             Alerter,
             Cooldowns,
             RequestLocks,

@@ -128,6 +128,7 @@ def event_processor() -> Any:
 
     from quotapilot.engine.events import EventProcessor
     from quotapilot.engine.recording import EventRecorder
+    from quotapilot.engine.store import SeriesReader
 
     settings = config()
     settings.require("events_table", "idempotency_table")
@@ -136,7 +137,7 @@ def event_processor() -> Any:
         settings,
         parts.actions,
         parts.rules,
-        parts.series,
+        SeriesReader(settings.monitoring_table),
         EventRecorder(settings.events_table),
         parts.source_factory,
     )

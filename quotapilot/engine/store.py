@@ -273,3 +273,15 @@ def retained(times: Sequence[float], values: Sequence[float]) -> tuple[list[floa
     anonymous = QuotaKey("aws", "series", "history")
     stored = compact(StoredSeries(anonymous, list(times), list(values), None))
     return stored.times, stored.values
+
+
+class SeriesReader(SeriesStore):
+    """The series, read only: what the event processor looks at (the engine's cycle alone
+    writes them), so its role has no write on them."""
+
+    permissions = (
+        Needs(("dynamodb:BatchGetItem",), p.TABLE_MONITORING, "read the quotas' usage series"),
+    )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("the series are written by the engine's cycle only")

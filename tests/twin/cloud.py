@@ -38,9 +38,18 @@ def _free_port() -> int:
 
 
 class Twin:
-    def __init__(self, workdir: Path, faults: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        faults: dict[str, Any] | None = None,
+        *,
+        approval_timeout_s: int | None = None,
+    ) -> None:
         self.workdir = workdir
         self.faults = faults or {}
+        #: The state machine runs in real time: a test that waits for its timeout compresses
+        #: it (the planned definition is otherwise created as planned).
+        self.approval_timeout_s = approval_timeout_s
         self.deliveries: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self._delivery_lock = threading.Lock()
         self.service: LambdaService | None = None
@@ -99,7 +108,9 @@ class Twin:
         return {"AWS_ENDPOINT_URL": self.url, "AWS_ENDPOINT_URL_SERVICE_QUOTAS": self.quotas.url}
 
     def deploy(self, plan: Plan) -> Deployment:
-        self.deployment = Materialiser(plan, self.client).run()
+        self.deployment = Materialiser(
+            plan, self.client, approval_timeout_s=self.approval_timeout_s
+        ).run()
         hosts = {
             role: FunctionHost(spec, self.endpoints, self.workdir / f"{role}.log", self.faults)
             for role, spec in self.deployment.functions.items()

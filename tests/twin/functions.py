@@ -19,6 +19,12 @@ from tests.twin.materialise import ACCOUNT, REGION, FunctionSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 
+#: Every AWS action each function's code called, across every twin of the test session, by
+#: (function, the planned policy it ran under, as JSON), and every call a policy refused:
+#: what the permissions test holds the planned policies against.
+RECORDED: dict[tuple[str, str], set[str]] = {}
+DENIED: list[dict[str, Any]] = []
+
 
 @dataclass
 class Invocation:
@@ -123,6 +129,9 @@ class FunctionHost:
                 answer.get("seconds", 0.0),
             )
         self.invocations.append(result)
+        slot = (self.spec.role, json.dumps(self.spec.policy, sort_keys=True))
+        RECORDED.setdefault(slot, set()).update(c["action"] for c in result.calls)
+        DENIED.extend({"function": self.spec.role, **d} for d in result.denied)
         return result
 
     def kill(self) -> None:
@@ -180,6 +189,13 @@ class LambdaService:
                 "responsePayload": {"errorType": result.error_type, "errorMessage": result.error},
             }
             queue = host.spec.on_failure.rsplit(":", 1)[-1]
+            # Lambda sends it with the function's role: the role must allow it.
+            from tests.twin.policy import allowed
+
+            if not allowed(host.spec.policy, "sqs:SendMessage", host.spec.on_failure):
+                DENIED.append({"function": host.spec.role, "action": "sqs:SendMessage"})
+            slot = (host.spec.role, json.dumps(host.spec.policy, sort_keys=True))
+            RECORDED.setdefault(slot, set()).add("sqs:SendMessage")
             url = self.sqs.get_queue_url(QueueName=queue)["QueueUrl"]
             self.sqs.send_message(QueueUrl=url, MessageBody=json.dumps(record, default=str))
             self.dead_lettered.append(record)

@@ -58,9 +58,12 @@ def _zip(text: str) -> bytes:
 
 
 class Materialiser:
-    def __init__(self, plan: Plan, clients: Callable[[str], Any]) -> None:
+    def __init__(
+        self, plan: Plan, clients: Callable[[str], Any], *, approval_timeout_s: int | None = None
+    ) -> None:
         self.plan = plan
         self.client = clients
+        self.approval_timeout_s = approval_timeout_s
         self.deployment = Deployment()
         self._by_urn = {r.urn: r for r in plan.resources}
 
@@ -350,7 +353,11 @@ class Materialiser:
                 Environment={"Variables": variables},
                 KMSKeyArn=str(p.get("kmsKeyArn", "")),
                 TracingConfig={"Mode": p["tracingConfig"]["mode"]},
-                DeadLetterConfig={"TargetArn": p["deadLetterConfig"]["targetArn"]},
+                **(
+                    {"DeadLetterConfig": {"TargetArn": p["deadLetterConfig"]["targetArn"]}}
+                    if p.get("deadLetterConfig")
+                    else {}
+                ),
             )["FunctionArn"]
             assert made == p["arn"], (made, p["arn"])
             role = function.name.rsplit("-", 1)[-1]
@@ -368,9 +375,14 @@ class Materialiser:
         sfn = self.client("stepfunctions")
         for machine in self.of("aws:sfn/stateMachine:StateMachine"):
             p = self.props(machine)
+            definition = json.loads(p["definition"])
+            if self.approval_timeout_s is not None:
+                for state in definition["States"].values():
+                    if "TimeoutSeconds" in state:
+                        state["TimeoutSeconds"] = self.approval_timeout_s
             made = sfn.create_state_machine(
                 name=p["name"],
-                definition=p["definition"],
+                definition=json.dumps(definition),
                 roleArn=p["roleArn"],
                 type=p.get("type", "STANDARD"),
             )["stateMachineArn"]

@@ -77,13 +77,18 @@ def drain(twin: Twin, url: str) -> list[dict[str, Any]]:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def usage(twin: Twin, value: float, at: datetime) -> None:
+def usage(
+    twin: Twin, value: float, at: datetime, dimensions: dict[str, str] = LAMBDA_DIMENSIONS
+) -> None:
+    """AWS/Usage publishing a resource count. The dimensions go sorted by name: moto matches
+    a query's dimensions to a metric's by order (its Dimension sorts wrongly), and the engine
+    asks in name order; CloudWatch itself matches them as a set."""
     twin.client("cloudwatch").put_metric_data(
         Namespace="AWS/Usage",
         MetricData=[
             {
                 "MetricName": "ResourceCount",
-                "Dimensions": [{"Name": k, "Value": v} for k, v in LAMBDA_DIMENSIONS.items()],
+                "Dimensions": [{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
                 "Timestamp": at,
                 "Value": value,
                 "Unit": "None",

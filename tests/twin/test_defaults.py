@@ -106,3 +106,40 @@ def test_a_malformed_event_is_retried_then_dead_lettered(default_twin):
     [letter] = default_twin.dead_letters()
     assert letter["requestContext"]["condition"] == "RetriesExhausted"
     assert letter["requestPayload"]["detail"]["limit"] == "lots"
+
+
+def test_events_act_as_the_rules_say(default_twin):
+    """With rules and quotas in place, events through their rules make the events function
+    act: an increase requested from a threshold event, the current limits and usage read for a
+    scaling event (an approval for a costly increase), the stored series for a spike."""
+    from tests.twin.scenarios import LAMBDA_DIMENSIONS, add_rule, usage
+    from tests.twin.servicequotas import FakeQuota
+
+    add_rule(default_twin, rule_id="lambda", service="lambda", code="L-B99A9384",
+             automation_level="auto_request")  # fmt: skip
+    add_rule(default_twin, rule_id="ec2", service="ec2", code="L-1216C47A",
+             automation_level="full_auto", approval_required=True)  # fmt: skip
+    quotas = default_twin.quotas.state
+    quotas.add(FakeQuota("lambda", "L-B99A9384", "Concurrent executions", 1000, 1000,
+                         dimensions=LAMBDA_DIMENSIONS))  # fmt: skip
+    ec2 = {"Service": "EC2", "Type": "Resource", "Resource": "vCPU", "Class": "Standard/OnDemand"}
+    quotas.add(FakeQuota("ec2", "L-1216C47A", "Standard vCPUs", 512, 5, dimensions=ec2))
+    default_twin.at(START.replace(hour=6))
+    usage(default_twin, 420, START.replace(hour=5, minute=59))
+    usage(default_twin, 400, START.replace(hour=5, minute=59), ec2)
+    bus = default_twin.deployment.bus_name
+    threshold = entry("engine_threshold_exceeded", bus)
+    detail = json.loads(threshold["Detail"])
+    detail["usage"] = 960
+    threshold["Detail"] = json.dumps(detail)
+    spike = entry("engine_usage_spike", bus)
+    spiked = json.loads(spike["Detail"])
+    del spiked["baseline"]  # from the stored series
+    spike["Detail"] = json.dumps(spiked)
+    _, invocations = default_twin.put_events(
+        [threshold, entry("engine_infrastructure_scaling", bus), spike]
+    )
+    assert len(invocations) == 3 and all(i.ok for i in invocations), [i.error for i in invocations]
+    actions = {o["action"] for i in invocations for o in i.result["outcomes"] if o.get("action")}
+    assert {"request_increase", "approval_requested"} <= actions
+    assert [(r.code, r.status) for r in quotas.requests] == [("L-B99A9384", "PENDING")]

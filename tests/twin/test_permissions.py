@@ -1,0 +1,129 @@
+"""Permissions from use: every AWS action each function called, across all the twin's
+scenarios, against the policy planned for it. Nothing the code calls is missing; nothing the
+policy grants is unused, but for what AWS services do with the role on the function's behalf
+and for the failure paths named below (each a deliberate, documented exception, so the set
+stays exact: a new unused grant, or one of these becoming used, fails the test).
+
+(Runs after the scenario modules; run on its own, it first runs them.)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.twin import functions
+
+#: Used by AWS with the function's role, never by its code: the Lambda service writes its logs
+#: and traces; KMS decrypts the environment, and encrypts for SNS, SQS and DynamoDB.
+SERVICE_SIDE = frozenset(
+    {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTelemetryRecords",
+        "xray:PutTraceSegments",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+    }
+)
+#: Failure paths the scenarios don't reach, each with the class that needs it.
+UNREACHED = {
+    "engine": {
+        # Alerter gives its cooldown back when the publish fails (only under faults).
+        "dynamodb:DeleteItem",
+        # IncreaseRequester: a request still pending after days gets the support case Service
+        # Quotas offers, and the Support API when that fails.
+        "servicequotas:CreateSupportCase",
+        "support:CreateCase",
+        # AwsSource reads AWS's defaults only for a quota with no applied value.
+        "servicequotas:ListAWSDefaultServiceQuotas",
+        # The Lambda service dead-letters a failed asynchronous invocation with the role; no
+        # scenario cycle fails (the events function's malformed event does exercise it).
+        "sqs:SendMessage",
+    },
+    "events": {
+        # RequestLocks reads a held lock only when two runs want the same increase at once.
+        "dynamodb:GetItem",
+        "servicequotas:CreateSupportCase",
+        "support:CreateCase",
+        # AwsSource asks STS which account it reads only when nothing says (an event names
+        # its account); a disaster-recovery failover assumes the member accounts' role, and
+        # the default stack has none.
+        "sts:GetCallerIdentity",
+        "sts:AssumeRole",
+    },
+    "approval": set(),
+}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def planned_actions(policy: dict) -> set[str]:
+    actions: set[str] = set()
+    for statement in policy["Statement"]:
+        given = statement["Action"]
+        actions |= set(given if isinstance(given, list) else [given])
+    return actions
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    if not any(role == "engine" for role, _ in functions.RECORDED):
+        # on its own: run the scenario modules first
+        code = pytest.main(
+            [
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                *(str(p) for p in sorted(Path(__file__).parent.glob("test_[a-o]*.py"))),
+            ]
+        )
+        assert code == 0, "the twin's scenarios failed"
+    return functions.RECORDED
+
+
+def test_no_call_any_function_made_was_refused(recorded):
+    assert functions.DENIED == []
+
+
+def test_every_planned_policy_grants_exactly_what_its_code_uses(recorded):
+    granted: dict[str, set[str]] = {}
+    used: dict[str, set[str]] = {}
+    for (role, policy_text), calls in recorded.items():
+        policy = planned_actions(json.loads(policy_text))
+        # each configuration's policy allows what its code called
+        assert calls <= policy, (role, calls - policy)
+        granted.setdefault(role, set()).update(policy)
+        used.setdefault(role, set()).update(calls)
+    assert set(granted) == {"engine", "events", "approval"}
+    for role in granted:
+        # and across the configurations, nothing granted goes unused but the exceptions
+        unused = granted[role] - used[role] - SERVICE_SIDE
+        assert unused == UNREACHED[role], (role, sorted(unused))
+
+
+def test_every_planned_policy_passes_the_lint(configured_plan, default_plan):
+    """parliament (IAM lint) on every planned policy: actions that exist, resources of the
+    right type. Its action list predates a few operations; those must exist in botocore's
+    service model instead."""
+    import botocore.session
+    import parliament
+
+    session = botocore.session.get_session()
+    models = {
+        "servicequotas": session.get_service_model("service-quotas"),
+    }
+    linted = 0
+    for plan in (configured_plan, default_plan):
+        for resource in plan.resources:
+            if resource.type != "aws:iam/rolePolicy:RolePolicy":
+                continue
+            for finding in parliament.analyze_policy_string(resource.properties["policy"]).findings:
+                if finding.issue == "UNKNOWN_ACTION":
+                    prefix, operation = str(finding.detail).rsplit(" ", 1)[-1].split(":")
+                    assert operation in models[prefix].operation_names, finding
+                    continue
+                pytest.fail(f"{resource.name}: {finding.issue} {finding.detail}")
+            linted += 1
+    assert linted >= 8
