@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 #: For clients the ledger creates: botocore retries throttling, 5xx and timeouts itself, and
-#: its retries resend the same serialised request, token included.
-RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 10})
+#: its retries resend the same serialised request, token included. Spelled out because
+#: botocore releases in our range default to the legacy mode.
+RETRY_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 10})
 
 #: Sends of one request while its outcome stays unknown; each includes botocore's retries.
 MAX_SENDS = 5
