@@ -43,6 +43,14 @@ def number(value: float) -> dict[str, str]:
     return {"N": str(int(value)) if float(value).is_integer() else repr(float(value))}
 
 
+#: Conditions on an item's existence (every item has a pk).
+EXISTS, ABSENT = "attribute_exists(pk)", "attribute_not_exists(pk)"
+
+
+def key_of(item: Item) -> Item:
+    return {"pk": item["pk"], "sk": item["sk"]}
+
+
 def read_number(item: Item, name: str) -> float | None:
     return float(item[name]["N"]) if name in item else None
 
@@ -56,9 +64,11 @@ def registry_item(path: str) -> Item:
 
 def registry_query(prefix: str | None = None) -> dict[str, Any]:
     """Query arguments for the registered scopes (those starting with ``prefix``)."""
-    if prefix is None:
-        return _query(REGISTRY)
     return _query(REGISTRY, prefix)
+
+
+def path_of_registry(item: Item) -> str:
+    return item["sk"]["S"]
 
 
 def totals_key(scope: str, quota: str) -> Item:
@@ -214,7 +224,7 @@ def apply_items(
         put = {
             "TableName": table,
             "Item": delta_item(scope, quota, delta, now),
-            "ConditionExpression": "attribute_not_exists(pk)",
+            "ConditionExpression": ABSENT,
         }
         items.append({"Put": put})
     return items

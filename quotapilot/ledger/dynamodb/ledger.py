@@ -132,7 +132,7 @@ class DynamoDBLedger(Ledger):
         }
 
     def _lines(self, scope: str | None) -> list[QuotaLine]:
-        paths = [item["sk"]["S"] for item in self._query(layout.registry_query(scope))]
+        paths = [layout.path_of_registry(i) for i in self._query(layout.registry_query(scope))]
         if scope:
             paths = [p for p in paths if p == scope or p.startswith(scope + "/")]
         lines = []
@@ -239,8 +239,8 @@ class DynamoDBLedger(Ledger):
             if not cancelled.repeated:
                 return False
         # The delta's key is unique to this request: finding it proves it was committed.
-        key = write.put_keys()[0]
-        found = self._call("get_item", Key=key, ConsistentRead=True, ProjectionExpression="pk")
+        key = layout.key_of(write.puts()[0])
+        found = self._call("get_item", Key=key, ConsistentRead=True)
         return "Item" in found
 
     def _raise_if_over(
@@ -271,7 +271,7 @@ class DynamoDBLedger(Ledger):
 
     def compact(self, before: datetime) -> int:
         cutoff = timestamp(before)
-        paths = [item["sk"]["S"] for item in self._query(layout.registry_query())]
+        paths = [layout.path_of_registry(i) for i in self._query(layout.registry_query())]
         folded = 0
         for path in paths:
             by_quota: dict[str, list[dict[str, Any]]] = {}
@@ -294,9 +294,9 @@ class DynamoDBLedger(Ledger):
             {
                 "Delete": {
                     "TableName": self.table,
-                    "Key": {"pk": item["pk"], "sk": item["sk"]},
+                    "Key": layout.key_of(item),
                     # A concurrent compaction may have folded it already.
-                    "ConditionExpression": "attribute_exists(pk)",
+                    "ConditionExpression": layout.EXISTS,
                 }
             }
             for item in chunk

@@ -106,13 +106,9 @@ class TransactWrite:
             token=self.token,
         )
 
-    def put_keys(self) -> list[dict[str, Any]]:
-        """The keys of the items this request puts."""
-        return [
-            {"pk": item["Put"]["Item"]["pk"], "sk": item["Put"]["Item"]["sk"]}
-            for item in self.items
-            if "Put" in item
-        ]
+    def puts(self) -> list[dict[str, Any]]:
+        """The items this request puts."""
+        return [item["Put"]["Item"] for item in self.items if "Put" in item]
 
     def put_was_there(self, cancelled: Cancelled) -> bool:
         """Whether a put conditioned on its key's absence failed: its item exists, so an
