@@ -164,3 +164,17 @@ def test_opening_a_missing_table_to_read_fails_at_once(aws):
         open_ledger("dynamodb://gone?region=us-east-1", must_exist=True)
     with open_ledger("dynamodb://ledger?region=us-east-1", must_exist=True) as ledger:
         assert ledger.lines() == []
+
+
+def test_a_ledger_gone_mid_check_is_not_folded_into_unknown_quotas():
+    from quotapilot.domain import QuotaKey
+    from quotapilot.ledger.source import LedgerSource
+
+    class Gone:
+        name = "dynamodb gone"
+
+        def tightest(self, scope, quota):
+            raise LedgerNotFound("no ledger at dynamodb://gone: DynamoDB answered ...")
+
+    with pytest.raises(LedgerNotFound, match="no ledger at dynamodb://gone"):
+        LedgerSource(Gone(), "acme").read([QuotaKey("aws", "lambda", "L-B99A9384", "us-east-1")])
