@@ -5,14 +5,16 @@ Side by side in one run, on the same storage:
             DynamoDB: one conditional TransactWriteItems per apply)
   naive  -- check-then-insert, the race the ledger fixes: read the usage, compare with the
             limit, insert the delta, with no lock or condition between the read and the write.
+  before -- with --before DIR: the exact design of another quotapilot source tree (e.g.
+            `git archive HEAD~3 quotapilot | tar -x -C DIR`), to compare a change side by side.
 
 Each process applies +1 to its own stack scope under one team scope whose limit is half of
 all attempts, so every process keeps competing for the last units. Reported: applies per
 second (attempts, accepted or refused, over wall time) and how far past the limit each
 design let the team go.
 
-    .venv/bin/python bench/ledger/bench_ledger.py [--backend sqlite|dynamodb]
-        [--processes 8] [--attempts 200]
+    .venv/bin/python -m bench.ledger.bench_ledger [--backend sqlite|dynamodb]
+        [--processes 8] [--attempts 200] [--before DIR]
 """
 
 from __future__ import annotations
@@ -48,27 +50,20 @@ def naive_sqlite_apply(db: sqlite3.Connection, scope: str, limit: float) -> bool
 
 
 def naive_dynamodb_apply(client, table: str, scope: str, limit: float) -> bool:
+    from quotapilot.ledger.dynamodb import layout
+
     item = client.get_item(
-        TableName=table,
-        Key={"pk": {"S": f"S#{TEAM}"}, "sk": {"S": f"Q#{QUOTA}"}},
-        ConsistentRead=True,
+        TableName=table, Key=layout.totals_key(TEAM, QUOTA), ConsistentRead=True
     ).get("Item", {})
-    if float(item.get("usage", {"N": "0"})["N"]) + 1 > limit:
+    if (layout.read_number(item, layout.USAGE) or 0) + 1 > limit:
         return False
-    update = "SET #u = if_not_exists(#u, :z) + :d, #r = if_not_exists(#r, :z) - :d"
+    # The exact design's totals updates, without their conditions.
+    updates = [
+        layout.usage_update(node, QUOTA, 1, check_limit=False, own=False)
+        for node in ("acme", TEAM, scope)
+    ]
     client.transact_write_items(
-        TransactItems=[
-            {
-                "Update": {
-                    "TableName": table,
-                    "Key": {"pk": {"S": f"S#{node}"}, "sk": {"S": f"Q#{QUOTA}"}},
-                    "UpdateExpression": update,
-                    "ExpressionAttributeNames": {"#u": "usage", "#r": "room"},
-                    "ExpressionAttributeValues": {":d": {"N": "1"}, ":z": {"N": "0"}},
-                }
-            }
-            for node in ("acme", TEAM, scope)
-        ]
+        TransactItems=[{"Update": {"TableName": table, **update}} for update in updates]
     )
     return True
 
@@ -85,7 +80,7 @@ def worker(design: str, url: str, scope: str, attempts: int, limit: float, start
     time.sleep(max(0.0, start_at - time.time()))
     began = time.perf_counter()
     for _ in range(attempts):
-        if design == "exact":
+        if design != "naive":
             try:
                 ledger.apply(scope, {QUOTA: 1})
                 accepted += 1
@@ -100,15 +95,23 @@ def worker(design: str, url: str, scope: str, attempts: int, limit: float, start
     return accepted, elapsed
 
 
-def run(design: str, url: str, processes: int, attempts: int, limit: float) -> dict:
+def run(
+    design: str, url: str, processes: int, attempts: int, limit: float, before: Path | None
+) -> dict:
     from quotapilot.ledger import open_ledger
 
     with open_ledger(url) as ledger:
         ledger.set_limit(TEAM, QUOTA, limit)
     start_at = time.time() + 2.0  # after every process has started and connected
     jobs = [(design, url, f"{TEAM}/stack{i}", attempts, limit, start_at) for i in range(processes)]
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        results = pool.starmap(worker, jobs)
+    # Spawned processes start with this process's sys.path: put the other tree first.
+    tree = [str(before)] if design == "before" and before else []
+    sys.path[:0] = tree
+    try:
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            results = pool.starmap(worker, jobs)
+    finally:
+        del sys.path[: len(tree)]
     with open_ledger(url) as ledger:
         final = ledger.usage(TEAM, QUOTA)
     wall = max(elapsed for _, elapsed in results)
@@ -138,7 +141,15 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--backend", choices=["sqlite", "dynamodb"], default="sqlite")
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument("--attempts", type=int, default=200)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a source tree holding an earlier quotapilot/ to run as the 'before' design",
+    )
     args = parser.parse_args(argv)
+    if args.before and not (args.before / "quotapilot" / "ledger").is_dir():
+        parser.error(f"--before {args.before}: no quotapilot/ledger in it")
+    designs = ["naive", "exact", "before"] if args.before else ["naive", "exact"]
     limit = args.processes * args.attempts // 2
 
     server = endpoint = None
@@ -163,8 +174,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
                     args.processes,
                     args.attempts,
                     limit,
+                    args.before,
                 )
-                for design in ("naive", "exact")
+                for design in designs
             ]
     finally:
         if server:

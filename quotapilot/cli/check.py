@@ -119,7 +119,8 @@ def check(
         from quotapilot.ledger import default_url, open_ledger
         from quotapilot.ledger.source import LedgerSource
 
-        allocation = LedgerSource(open_ledger(ledger or default_url()), scope)
+        # check only reads the ledger: a mistyped URL is an error, never a new empty ledger.
+        allocation = LedgerSource(open_ledger(ledger or default_url(), must_exist=True), scope)
     levels = ()
     if seasons is not None:
         from quotapilot.pipeline.seasons import load_levels

@@ -24,10 +24,11 @@ LEDGER_OPTION = typer.Option(
 )
 
 
-def _open(url: str | None):
+def _open(url: str | None, *, must_exist: bool = False):
+    """The ledger at ``url``; ``must_exist`` for commands that only read (they create none)."""
     from quotapilot.ledger import default_url, open_ledger
 
-    return open_ledger(url or default_url())
+    return open_ledger(url or default_url(), must_exist=must_exist)
 
 
 def _fmt(value: float | None) -> str:
@@ -127,7 +128,7 @@ def show(
 
     from quotapilot.ledger.view import render_tree
 
-    with _open(ledger_url) as ledger:
+    with _open(ledger_url, must_exist=True) as ledger:
         lines = ledger.lines(scope)
         title = ledger.name
     console = Console()

@@ -39,5 +39,13 @@ class LedgerContention(LedgerError):
     """A write kept colliding with concurrent writers and was given up; nothing was recorded."""
 
 
+class LedgerUnsettled(LedgerError):
+    """DynamoDB never answered a write definitely, and it was not found recorded."""
+
+
+class LedgerNotFound(LedgerError):
+    """The URL names no existing ledger (a read never creates one)."""
+
+
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from quotapilot.domain import Quota, QuotaKey, Reading, Unknown, Usage
 from quotapilot.exceptions import LedgerError, SourceError
 from quotapilot.ledger.base import Ledger
-from quotapilot.ledger.exceptions import LedgerPathError
+from quotapilot.ledger.exceptions import LedgerNotFound, LedgerPathError
 from quotapilot.ledger.kinds import quota_name
 from quotapilot.ledger.paths import normalise_scope
 from quotapilot.sources.base import SourceResult
@@ -48,6 +48,8 @@ class LedgerSource:
                 result.readings[key] = self._reading(key)
             except LedgerPathError as error:
                 result.unknown[key] = Unknown(f"not a ledger quota name: {error}")
+            except LedgerNotFound:
+                raise  # a wrong URL, not an unreadable quota: the user must fix it
             except LedgerError as error:
                 failures += 1
                 result.unknown[key] = Unknown(f"ledger unreadable: {error}")

@@ -22,7 +22,7 @@ from quotapilot.ledger.base import (
     resolve_delta,
     timestamp,
 )
-from quotapilot.ledger.exceptions import LedgerError, QuotaExceeded
+from quotapilot.ledger.exceptions import LedgerError, LedgerNotFound, QuotaExceeded
 from quotapilot.ledger.paths import lineage, parent_of
 
 _SCHEMA = """
@@ -53,24 +53,64 @@ _SUBTREE = "(scope = :scope OR (scope >= :scope || '/' AND scope < :scope || '0'
 
 
 class SqliteLedger(Ledger):
-    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout: float = 30.0,
+        create: bool = True,
+        url: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.name = f"sqlite {self.path}"
+        self.url = url or f"sqlite:///{self.path}"
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
-            self._db = sqlite3.connect(
-                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            # IF NOT EXISTS makes this safe when several processes open a new file at once.
-            self._db.executescript(_SCHEMA)
+            if create or self.path == ":memory:":
+                self._db = self._create(busy_timeout)
+            else:
+                self._db = self._open_existing(busy_timeout)
         except (sqlite3.Error, OSError) as error:
             raise LedgerError(f"can't open the ledger: {error}", path=self.path) from error
         self._lock = threading.Lock()
+
+    def _create(self, busy_timeout: float) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+        db = sqlite3.connect(
+            self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        db.execute("PRAGMA journal_mode=WAL")
+        self._tune(db, busy_timeout)
+        # IF NOT EXISTS makes this safe when several processes open a new file at once.
+        db.executescript(_SCHEMA)
+        return db
+
+    def _open_existing(self, busy_timeout: float) -> sqlite3.Connection:
+        """Open a ledger that must already exist; create no file, directory or table."""
+        where = Path(self.path)
+        if not where.is_file():
+            what = "a directory, not a file" if where.is_dir() else "no such file"
+            raise LedgerNotFound(f"no ledger at {self.url}: {what}")
+        # mode=rw: SQLite itself refuses to create the file, even if it vanished meanwhile.
+        db = sqlite3.connect(
+            f"{where.absolute().as_uri()}?mode=rw",
+            uri=True,
+            timeout=busy_timeout,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        self._tune(db, busy_timeout)
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if not {"scopes", "limits", "deltas"} <= tables:
+            db.close()
+            raise LedgerNotFound(f"no ledger at {self.url}: the file holds no ledger tables")
+        return db
+
+    @staticmethod
+    def _tune(db: sqlite3.Connection, busy_timeout: float) -> None:
+        db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
         self._db.close()
