@@ -52,3 +52,14 @@ def default_twin(tmp_path_factory, default_plan):
 @pytest.fixture(scope="module")
 def configured_twin(tmp_path_factory, configured_plan):
     yield from _twin(tmp_path_factory, configured_plan, "configured")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _scenarios_finished(request):
+    """Marks a scenario module as run in this process (the permissions test needs them all;
+    under pytest-xdist they may run in another worker, and it then runs them itself)."""
+    yield
+    if not request.session.testsfailed:
+        from tests.twin import functions
+
+        functions.FINISHED.add(request.module.__name__.rsplit(".", 1)[-1])

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: what the permissions test holds the planned policies against.
 RECORDED: dict[tuple[str, str], set[str]] = {}
 DENIED: list[dict[str, Any]] = []
+#: The scenario modules that ran to the end in this process.
+FINISHED: set[str] = set()
 
 
 @dataclass
