@@ -37,6 +37,12 @@ ENV_REGRESSION_WATCH: Final = "QUOTAPILOT_REGRESSION_WATCH"
 ENV_ENVIRONMENT: Final = "QUOTAPILOT_ENVIRONMENT"
 
 # Engine function actions: the scheduled cycle is the default when "action" is absent.
+#: Errors the approval workflow tells apart from failures (it retries failures, not these):
+#: the approval function fails the task with this name on a denial, and the engine's
+#: exception for an increase nobody approved is named this (Lambda reports the class name).
+APPROVAL_DENIED_ERROR = "QuotaIncreaseDenied"
+APPROVAL_MISSING_ERROR = "ApprovalError"
+
 ACTION_CYCLE: Final = "cycle"
 ACTION_REGRESSION_WATCH: Final = "regression_watch"
 ACTION_EXECUTE_INCREASE: Final = "execute_increase"

@@ -98,6 +98,13 @@ def approval_state_machine(
                     },
                 },
                 "TimeoutSeconds": timeout_seconds,
+                # The function failing (a crash, throttling past its retries) is not a
+                # denial: try again (each attempt has a token of its own; the function hands
+                # the decision to the newest). A denial is never retried.
+                "Retry": [
+                    {"ErrorEquals": [wiring.APPROVAL_DENIED_ERROR], "MaxAttempts": 0},
+                    _retry_failures(),
+                ],
                 "ResultPath": "$.approval",
                 "Catch": [
                     {
@@ -125,7 +132,11 @@ def approval_state_machine(
                         "IntervalSeconds": 2,
                         "MaxAttempts": 6,
                         "BackoffRate": 2,
-                    }
+                    },
+                    # Filing is idempotent (an open request is found, not filed again), so a
+                    # failed attempt is retried; an increase nobody approved is not.
+                    {"ErrorEquals": [wiring.APPROVAL_MISSING_ERROR], "MaxAttempts": 0},
+                    _retry_failures(),
                 ],
                 "ResultPath": "$.execution",
                 "Next": "NotifyDone",
@@ -152,6 +163,16 @@ def approval_state_machine(
                 "End": True,
             },
         },
+    }
+
+
+def _retry_failures() -> dict[str, Any]:
+    """A task whose function failed: three more tries over about a minute."""
+    return {
+        "ErrorEquals": ["States.TaskFailed"],
+        "IntervalSeconds": 10,
+        "MaxAttempts": 3,
+        "BackoffRate": 2,
     }
 
 

@@ -2,12 +2,15 @@
 
 The cooldown is a conditional write on a state item in the monitoring table, so overlapping
 runs and retries can't both send: whoever claims the item sends; a failed publish gives the
-claim back.
+claim back. A claim stays marked "sending" until the publish is confirmed: a run that dies in
+between (a crash, Lambda's timeout) leaves a claim that any run may take again once it is
+older than :data:`STALE_SEND`, so an alert may go out twice but is never lost.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +18,12 @@ from typing import Any
 from quotapilot import permissions as p
 from quotapilot.engine.aws import UsesAws, error_code
 from quotapilot.permissions import Needs
+
+logger = logging.getLogger(__name__)
+
+#: Longer than the engine function's timeout (300 s): a claim still "sending" after this
+#: belongs to a run that died.
+STALE_SEND = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -52,12 +61,16 @@ class Cooldowns(UsesAws):
             self.client.update_item(
                 TableName=self.table,
                 Key=self._key(dedupe_key, level),
-                UpdateExpression="SET sent_at = :now, #ttl = :ttl",
-                ConditionExpression="attribute_not_exists(sent_at) OR sent_at <= :cutoff",
+                UpdateExpression="SET sent_at = :now, sending = :now, #ttl = :ttl",
+                ConditionExpression=(
+                    "attribute_not_exists(sent_at) OR sent_at <= :cutoff OR "
+                    "(attribute_exists(sending) AND sending <= :stale)"
+                ),
                 ExpressionAttributeNames={"#ttl": "ttl"},
                 ExpressionAttributeValues={
                     ":now": {"N": repr(stamp)},
                     ":cutoff": {"N": repr(stamp - cooldown.total_seconds())},
+                    ":stale": {"N": repr(stamp - STALE_SEND.total_seconds())},
                     ":ttl": {"N": str(int(stamp + cooldown.total_seconds() + 86_400))},
                 },
             )
@@ -66,6 +79,22 @@ class Cooldowns(UsesAws):
                 return False
             raise
         return True
+
+    def confirm(self, dedupe_key: str, level: str, now: datetime) -> None:
+        """The alert went out: the claim holds for the whole cooldown."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=self._key(dedupe_key, level),
+                UpdateExpression="REMOVE sending",
+                ConditionExpression="sending = :now",
+                ExpressionAttributeValues={":now": {"N": repr(now.timestamp())}},
+            )
+        except ClientError as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
 
     def release(self, dedupe_key: str, level: str, now: datetime) -> None:
         from botocore.exceptions import ClientError
@@ -133,4 +162,9 @@ class Alerter(UsesAws):
                 self.cooldowns.release(alert.dedupe_key, alert.level, now)  # type: ignore[union-attr]
             raise
         self.sent += 1
+        if claimed:
+            try:
+                self.cooldowns.confirm(alert.dedupe_key, alert.level, now)  # type: ignore[union-attr]
+            except Exception as error:  # sent; at worst it is sent again after STALE_SEND
+                logger.warning("alert cooldown not confirmed: %s", error)
         return str(response.get("MessageId", ""))

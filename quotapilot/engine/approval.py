@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from quotapilot import permissions as p
+from quotapilot import wiring
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
@@ -23,7 +24,7 @@ from quotapilot.engine.aws import UsesAws, error_code, from_item, to_item
 from quotapilot.engine.exceptions import ApprovalError
 from quotapilot.permissions import Needs
 
-DENIED_ERROR = "QuotaIncreaseDenied"
+DENIED_ERROR = wiring.APPROVAL_DENIED_ERROR
 TOKEN_TTL = timedelta(days=30)
 
 
@@ -118,7 +119,7 @@ class ApprovalDesk(UsesAws):
     service = "dynamodb"
     permissions = (
         Needs(
-            ("dynamodb:PutItem", "dynamodb:UpdateItem"),
+            ("dynamodb:UpdateItem",),
             p.TABLE_MONITORING,
             "store task tokens and decide them (conditional writes)",
         ),
@@ -162,31 +163,59 @@ class ApprovalDesk(UsesAws):
         return {"pk": {"S": f"approval#{request_id}"}, "sk": {"S": "approval"}}
 
     def park(self, task_token: str, request: dict[str, Any], now: datetime | None = None) -> str:
-        """Store the token (once) and notify the approvers; "parked" or "already_parked"."""
+        """Store the workflow's token and notify the approvers, once; "parked",
+        "already_parked" or "already_decided".
+
+        The workflow retries this step when the function fails, and each attempt has a token
+        of its own: a pending record takes the newest token (the one the workflow waits on),
+        and the approvers are notified only if no earlier attempt got that far.
+        """
         from botocore.exceptions import ClientError
 
         now = now or datetime.now(UTC)
         request_id = str(request["request_id"])
-        item = {
-            **self._key(request_id),
-            **to_item(
-                {
-                    "status": "pending",
-                    "task_token": task_token,
-                    "request": json.dumps(request, sort_keys=True, default=str),
-                    "requested_at": now.isoformat(),
-                    "ttl": int((now + TOKEN_TTL).timestamp()),
-                }
-            ),
-        }
         try:
-            self.client.put_item(
-                TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=self._key(request_id),
+                UpdateExpression=(
+                    "SET task_token = :token, #s = if_not_exists(#s, :pending), "
+                    "#r = :request, requested_at = if_not_exists(requested_at, :now), "
+                    "#ttl = :ttl"
+                ),
+                ConditionExpression="attribute_not_exists(pk) OR #s = :pending",
+                ExpressionAttributeNames={"#s": "status", "#r": "request", "#ttl": "ttl"},
+                ExpressionAttributeValues=to_item(
+                    {
+                        ":token": task_token,
+                        ":pending": "pending",
+                        ":request": json.dumps(request, sort_keys=True, default=str),
+                        ":now": now.isoformat(),
+                        ":ttl": int((now + TOKEN_TTL).timestamp()),
+                    }
+                ),
+                ReturnValues="ALL_OLD",
             )
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":
-                return "already_parked"
+                return "already_decided"
             raise
+        if "notified_at" in response.get("Attributes", {}):
+            return "already_parked"
+        # The record first (once per request, whatever the retries), then the notice: an
+        # attempt that dies between them leaves the record, and the retry sends the notice.
+        if self.audit is not None:
+            self.audit.record(
+                "approval_pending",
+                subject=request_id,
+                seen=request,
+                why=str(request.get("reason", "")),
+                done={"notified": "approvers"},
+                by="approval-workflow",
+                now=now,
+                once=request_id,
+            )
+            self.audit.flush()
         self.alerter.send(
             Alert(
                 subject=f"quotapilot: approve increase {request_id}",
@@ -204,17 +233,14 @@ class ApprovalDesk(UsesAws):
             ),
             now=now,
         )
-        if self.audit is not None:
-            self.audit.record(
-                "approval_pending",
-                subject=request_id,
-                seen=request,
-                why=str(request.get("reason", "")),
-                done={"notified": "approvers"},
-                by="approval-workflow",
-                now=now,
-            )
-            self.audit.flush()
+        # Last: an attempt that dies before this is redone by the next one (the approvers
+        # may hear twice).
+        self.client.update_item(
+            TableName=self.table,
+            Key=self._key(request_id),
+            UpdateExpression="SET notified_at = :now",
+            ExpressionAttributeValues={":now": {"S": now.isoformat()}},
+        )
         return "parked"
 
     def _claim(self, request_id: str, caller: str, comment: str, now: datetime) -> dict:

@@ -43,10 +43,17 @@ class AuditLog(UsesAws):
         done: dict[str, Any] | None = None,
         by: str = "quotapilot-engine",
         now: datetime | None = None,
+        once: str | None = None,
     ) -> str:
-        """Append one record; returns its id. Never raises for a write failure."""
+        """Append one record; returns its id. Never raises for a write failure.
+
+        ``once`` names an action that happens once whatever the retries (an approval's
+        request id): its record has that id, so a rerun after a crash doesn't write a second.
+        """
         now = now or datetime.now(UTC)
         log_id = f"{now.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{uuid.uuid4().hex}"
+        if once is not None:
+            log_id = f"once#{kind}#{once}"
         record = {
             "log_id": log_id,
             "kind": kind,

@@ -29,5 +29,6 @@ class ApprovalError(EngineError):
     """An approval decision was refused (unknown request, not an approver, already decided)."""
 
 
-class ActionError(EngineError):
-    """An action (alert, increase request, approval start, audit write) failed."""
+class IncreaseInFlight(EngineError):
+    """Another run holds the lock for this increase and has not recorded a request yet: the
+    approval workflow retries rather than report it filed."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from quotapilot.engine.actions import Actions
 from quotapilot.engine.approval import ApprovalRecords
-from quotapilot.engine.exceptions import ApprovalError
+from quotapilot.engine.exceptions import ApprovalError, IncreaseInFlight
 from quotapilot.engine.models import ExecuteIncreaseInput
 
 
@@ -42,8 +42,21 @@ def execute_increase(
         )
     approver = str(approval["approver"])
     outcome = actions.requester(key).request(
-        key, request.desired_limit, reason=request.reason, now=now
+        key,
+        request.desired_limit,
+        reason=request.reason,
+        now=now,
+        # an earlier attempt of this workflow step that died holding the lock is us
+        owner=f"approval#{request.request_id}",
     )
+    if outcome.status == "in_flight":
+        # Someone else is filing this very increase and has not said so yet: not done, and
+        # not ours to finish. The workflow retries; if it never lands, the execution fails
+        # (and its alarm goes off) rather than ending as if the increase were filed.
+        raise IncreaseInFlight(
+            "another run is filing this increase and has not recorded it yet",
+            request_id=request.request_id,
+        )
     done = {
         "request_id": request.request_id,
         "status": outcome.status,
@@ -63,5 +76,6 @@ def execute_increase(
         done=done,
         by=approver,
         now=now,
+        once=request.request_id,
     )
     return done

@@ -11,6 +11,7 @@ fails, a Support API case (CreateCase) is the fallback.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -59,26 +60,37 @@ class RequestLocks(UsesAws):
     def _key(key: QuotaKey, desired: float) -> dict[str, Any]:
         return {"pk": {"S": f"lock#{key}#{desired:g}"}, "sk": {"S": "increase"}}
 
-    def acquire(self, key: QuotaKey, desired: float, now: datetime) -> dict[str, Any] | None:
-        """Take the lock; on failure return the holder's item (it may carry a request id)."""
+    def acquire(
+        self, key: QuotaKey, desired: float, now: datetime, owner: str = ""
+    ) -> dict[str, Any] | None:
+        """Take the lock; on failure return the holder's item (it may carry a request id).
+
+        ``owner`` names who asks, when the same asker may come back after dying (the approval
+        workflow's retries, under the approval's request id): it may retake its own lock at
+        once instead of waiting for it to go stale.
+        """
         from botocore.exceptions import ClientError
 
         stamp = now.timestamp()
+        # Free, or held by a run that died before it got a request id (one that is stale, or
+        # an earlier attempt of the same owner).
+        condition = (
+            "attribute_not_exists(claimed_at) OR "
+            "(attribute_not_exists(request_id) AND (claimed_at < :stale OR #owner = :owner))"
+        )
         try:
             self.client.update_item(
                 TableName=self.table,
                 Key=self._key(key, desired),
-                UpdateExpression="SET claimed_at = :now, #ttl = :ttl",
-                # Free, or held by a run that died before it got a request id.
-                ConditionExpression=(
-                    "attribute_not_exists(claimed_at) OR "
-                    "(attribute_not_exists(request_id) AND claimed_at < :stale)"
-                ),
-                ExpressionAttributeNames={"#ttl": "ttl"},
+                UpdateExpression="SET claimed_at = :now, #owner = :owner, #ttl = :ttl",
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#ttl": "ttl", "#owner": "owner"},
                 ExpressionAttributeValues={
                     ":now": {"N": repr(stamp)},
                     ":stale": {"N": repr(stamp - STALE_LOCK.total_seconds())},
                     ":ttl": {"N": str(int(stamp + LOCK_TTL.total_seconds()))},
+                    # an anonymous asker matches no one, not even another anonymous one
+                    ":owner": {"S": owner or f"anonymous#{uuid.uuid4().hex}"},
                 },
             )
         except ClientError as error:
@@ -183,7 +195,13 @@ class IncreaseRequester(UsesAws):
         return found
 
     def request(
-        self, key: QuotaKey, desired: float, *, reason: str = "", now: datetime | None = None
+        self,
+        key: QuotaKey,
+        desired: float,
+        *,
+        reason: str = "",
+        now: datetime | None = None,
+        owner: str = "",
     ) -> IncreaseOutcome:
         from botocore.exceptions import ClientError
 
@@ -196,7 +214,7 @@ class IncreaseRequester(UsesAws):
                 case or str(request.get("CaseId", "")),
                 float(request.get("DesiredValue", 0.0)),
             )
-        held = self.locks.acquire(key, desired, now)
+        held = self.locks.acquire(key, desired, now, owner)
         if held is not None:
             status = "already_requested" if held.get("request_id") else "in_flight"
             return IncreaseOutcome(status, str(held.get("request_id", "")), desired=desired)

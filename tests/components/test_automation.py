@@ -187,6 +187,27 @@ def test_approval_workflow_waits_on_a_task_token_and_denies_on_timeout(plan):
     assert machine.properties["tracingConfiguration"] == {"enabled": True}
 
 
+def test_the_workflow_retries_failures_but_never_a_denial_or_a_missing_approval(plan):
+    """A crashed function is retried; a denial, or an increase nobody approved, is final.
+    The names are the contract with the Lambda code: the approval function's failure name
+    and the engine's exception class (Lambda reports the class name)."""
+    from quotapilot.engine.approval import DENIED_ERROR
+    from quotapilot.engine.exceptions import ApprovalError
+
+    [machine] = of(plan, "sfn/stateMachine:StateMachine")
+    states = json.loads(machine.properties["definition"])["States"]
+    final = {DENIED_ERROR, ApprovalError.__name__}
+    for name in ("RequestApproval", "ExecuteIncrease"):
+        retriers = states[name]["Retry"]
+        catch_all = retriers.index(
+            next(r for r in retriers if "States.TaskFailed" in r["ErrorEquals"])
+        )
+        never = [r for r in retriers[:catch_all] if r.get("MaxAttempts") == 0]
+        assert never and set(never[0]["ErrorEquals"]) <= final, name
+    assert states["RequestApproval"]["Retry"][0]["ErrorEquals"] == [DENIED_ERROR]
+    assert ApprovalError.__name__ in str(states["ExecuteIncrease"]["Retry"])
+
+
 def test_covers_the_reference_designs_terraform(plan):
     # reference design Terraform resource -> our type, and how many we need at least
     equivalents = {

@@ -63,6 +63,36 @@ def test_park_once_and_notify_approvers(stack, desk, aws_calls):
     )
 
 
+def test_a_retried_park_hands_the_decision_to_the_newest_token(stack, desk):
+    """The workflow retries a failed park with a new token: the decision must complete the
+    token the workflow is waiting on, and the approvers are asked once."""
+    request = parked(desk, "token-1")
+    assert desk.park("token-2", request, now=NOW) == "already_parked"
+    assert len(stack.alerts()) == 1
+    desk.stubber.add_response("send_task_success", {}, {"taskToken": "token-2", "output": ANY})
+    assert desk.decide(ALICE, request["request_id"], "approve", now=NOW)["approved"]
+    desk.stubber.assert_no_pending_responses()
+    # a park after the decision leaves it alone
+    assert desk.park("token-3", request, now=NOW) == "already_decided"
+
+
+def test_a_park_that_died_before_notifying_notifies_on_its_retry(stack, desk, monkeypatch):
+    request = load_event("engine_approval_request")["request"]
+    publish = desk.alerter.send
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("the container died")
+
+    monkeypatch.setattr(desk.alerter, "send", dies)
+    with pytest.raises(RuntimeError):
+        desk.park("token-1", request, now=NOW)
+    monkeypatch.setattr(desk.alerter, "send", publish)
+    assert desk.park("token-2", request, now=NOW) == "parked"
+    assert len(stack.alerts()) == 1
+    pending = [r for r in stack.scan(stack.config.log_table) if r["kind"] == "approval_pending"]
+    assert len(pending) == 1
+
+
 def test_approve_completes_the_token_once(stack, desk, aws_calls):
     request = parked(desk)
     desk.stubber.add_response("send_task_success", {}, {"taskToken": "token-1", "output": ANY})

@@ -99,3 +99,21 @@ def test_cycle_under_throttling_and_5xx(stack):
         if "quota" in a and a["kind"].startswith("alert_")
     )
     assert alerts and max(alerts.values()) == 1
+
+
+def test_an_alert_whose_sender_died_is_sent_again_once_the_claim_is_stale(stack):
+    """A run that claimed the cooldown and died before publishing must not silence the band
+    for the whole cooldown: the claim stays "sending" and is free again after STALE_SEND."""
+    from quotapilot.engine.alerts import STALE_SEND, Alert, Alerter, Cooldowns
+
+    cooldowns = Cooldowns(stack.config.monitoring_table)
+    day = timedelta(days=1)
+    assert cooldowns.claim("lambda/L-1", "emergency", day, NOW)  # ...and the run dies here
+    alerter = Alerter(stack.config.alerts_topic_arn, cooldowns)
+    alert = Alert("s", "emergency", "lambda/L-1", {"kind": "alert_emergency"})
+    assert alerter.send(alert, cooldown=day, now=NOW + timedelta(minutes=5)) is None
+    later = NOW + STALE_SEND + timedelta(seconds=1)
+    assert alerter.send(alert, cooldown=day, now=later)  # sent
+    # once confirmed, the claim holds for the whole cooldown, stale or not
+    assert alerter.send(alert, cooldown=day, now=later + STALE_SEND * 3) is None
+    assert alerter.send(alert, cooldown=day, now=later + day) is not None

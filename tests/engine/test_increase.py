@@ -111,6 +111,26 @@ def test_a_fresh_lock_without_request_is_in_flight(stack, quotas):
     assert requester(stack, client).request(KEY, 150, now=NOW).status == "in_flight"
 
 
+def test_an_owner_that_died_holding_its_lock_retakes_it_at_once(stack, quotas):
+    """The approval workflow's filing step died after taking the lock: its retry (same
+    owner) files at once; anyone else still sees the increase in flight."""
+    client, stubber = quotas
+    locks = RequestLocks(stack.config.monitoring_table)
+    assert locks.acquire(KEY, 150, NOW - timedelta(minutes=1), owner="approval#a-1") is None
+    assert locks.acquire(KEY, 150, NOW) is not None  # anonymous: not the owner
+    assert locks.acquire(KEY, 150, NOW, owner="approval#a-2") is not None
+    stubber.add_response(
+        "list_requested_service_quota_change_history_by_quota", {"RequestedQuotas": []}, BY_QUOTA
+    )
+    stubber.add_response(
+        "request_service_quota_increase",
+        {"RequestedQuota": requested()},
+        {**BY_QUOTA, "DesiredValue": 150.0, "SupportCaseAllowed": True},
+    )
+    outcome = requester(stack, client).request(KEY, 150, now=NOW, owner="approval#a-1")
+    assert outcome.status == "requested"
+
+
 def test_already_exists_adopts_the_open_request(stack, quotas):
     client, stubber = quotas
     stubber.add_response(

@@ -142,6 +142,39 @@ def test_execute_an_approved_increase(stack):
         "arn:aws:iam::111111111111:role/capacity-lead"
     }
     assert [a["kind"] for a in audit].count("approved_increase_refused") == 1
+    # the retry found the request it filed: one action, one record
+    assert [a["kind"] for a in audit].count("approved_increase") == 1
+
+
+def test_execute_does_not_report_an_increase_someone_else_is_filing(stack):
+    from quotapilot.engine.exceptions import IncreaseInFlight
+    from quotapilot.engine.increase import RequestLocks
+
+    endpoint = ServiceQuotasEndpoint()
+    clients = AccountClients(stack.config.accounts)
+    clients.inject("service-quotas", "111111111111", "us-east-1",
+                   endpoint.attach(make_client("service-quotas", region="us-east-1")))  # fmt: skip
+    engine = Engine(stack.config, source_factory=lambda a, r: None,
+                    forecaster=GrowthForecaster(), clients=clients)  # fmt: skip
+    event = ExecuteIncreaseInput.model_validate(load_event("engine_execute_increase"))
+    stack.clients["dynamodb"].put_item(
+        TableName=stack.config.monitoring_table,
+        Item={
+            "pk": {"S": f"approval#{event.request.request_id}"},
+            "sk": {"S": "approval"},
+            "status": {"S": "approved"},
+            "approver": {"S": "arn:aws:iam::111111111111:role/capacity-lead"},
+        },
+    )
+    # a cycle (not this workflow) took the lock a minute ago and has not filed yet
+    RequestLocks(stack.config.monitoring_table).acquire(
+        event.request.key.key(), event.request.desired_limit, NOW
+    )
+    with pytest.raises(IncreaseInFlight):
+        execute_increase(engine.actions, event, ApprovalRecords(stack.config.monitoring_table),
+                         now=NOW)  # fmt: skip
+    assert endpoint.requests == []
+    assert "approved_increase" not in {a["kind"] for a in stack.scan(stack.config.log_table)}
 
 
 def test_execute_refuses_a_decrease():

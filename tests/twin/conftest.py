@@ -9,19 +9,9 @@ import pytest
 
 from quotapilot.gate.program import read_plan
 from tests.twin.cloud import Twin
-from tests.twin.scenarios import APPROVER
+from tests.twin.scenarios import CONFIGURED
 
 ROOT = Path(__file__).resolve().parents[2]
-#: A stack with accounts, regions, the regression watch (a load-test snapshot uploaded to the
-#: artifacts bucket) and approvers set; the schedule is prod's 5 minutes.
-CONFIGURED = [
-    'quotapilot:accounts=["123456789012"]',
-    'quotapilot:regions=["us-east-1"]',
-    'quotapilot:regression_watch=["aws:lambda/L-B99A9384@us-east-1"]',
-    f"quotapilot:regression_baseline_snapshot={ROOT / 'examples/quotas/loadtest.yaml'}",
-    f'quotapilot:approvers=["{APPROVER}"]',
-    "quotapilot:schedule=rate(5 minutes)",
-]
 
 
 @pytest.fixture(scope="session")

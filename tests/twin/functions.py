@@ -56,6 +56,8 @@ class FunctionHost:
         self.log = log
         self.faults = faults or {}
         self.invocations: list[Invocation] = []
+        #: The next invocation dies after this many AWS calls (see :meth:`crash_next`).
+        self._crash_after: int | None = None
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
@@ -110,12 +112,21 @@ class FunctionHost:
         with self._lock:
             if self._process is None or self._process.poll() is not None:
                 self._process = self._start()
-            request = {"event": event, "now": now, "request_id": str(uuid.uuid4())}
+            request = {
+                "event": event,
+                "now": now,
+                "request_id": str(uuid.uuid4()),
+                "crash_after": self._crash_after,
+            }
+            self._crash_after = None
             self._process.stdin.write(json.dumps(request, default=str) + "\n")
             self._process.stdin.flush()
             line = self._process.stdout.readline()
+            if not line:
+                self._process.wait()  # reaped: the next invocation starts a new container
         if not line:
-            result = Invocation(self.spec.role, event, False, error_type="ContainerDied",
+            # What Lambda reports for a runtime that exited mid-invocation.
+            result = Invocation(self.spec.role, event, False, error_type="Runtime.ExitError",
                                 error="the container died mid-invocation")  # fmt: skip
         else:
             answer = json.loads(line)
@@ -135,6 +146,11 @@ class FunctionHost:
         RECORDED.setdefault(slot, set()).update(c["action"] for c in result.calls)
         DENIED.extend({"function": self.spec.role, **d} for d in result.denied)
         return result
+
+    def crash_next(self, after_calls: int) -> None:
+        """The next invocation's container dies mid-way, with ``after_calls`` AWS calls
+        made: a crash, out of memory or Lambda's timeout, at a point the caller chooses."""
+        self._crash_after = after_calls
 
     def kill(self) -> None:
         """``kill -9`` the container, as a crash (or Lambda's timeout) would."""

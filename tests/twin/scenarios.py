@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from quotapilot import wiring
 from tests.twin.cloud import Twin
+from tests.twin.materialise import ACCOUNT
 from tests.twin.servicequotas import FakeQuota
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -28,6 +30,43 @@ LAMBDA_DIMENSIONS = {
     "Class": "None",
 }
 APPROVER = "arn:aws:iam::123456789012:role/capacity-lead"
+ROOT = Path(__file__).resolve().parents[2]
+#: A stack with accounts, regions, the regression watch (a load-test snapshot uploaded to the
+#: artifacts bucket) and approvers set; the schedule is prod's 5 minutes.
+CONFIGURED = [
+    'quotapilot:accounts=["123456789012"]',
+    'quotapilot:regions=["us-east-1"]',
+    'quotapilot:regression_watch=["aws:lambda/L-B99A9384@us-east-1"]',
+    f"quotapilot:regression_baseline_snapshot={ROOT / 'examples/quotas/loadtest.yaml'}",
+    f'quotapilot:approvers=["{APPROVER}"]',
+    "quotapilot:schedule=rate(5 minutes)",
+]
+DETAIL_EVENTS = {
+    wiring.DETAIL_THRESHOLD_EXCEEDED: "engine_threshold_exceeded",
+    wiring.DETAIL_USAGE_SPIKE: "engine_usage_spike",
+    wiring.DETAIL_PREDICTION_ALERT: "engine_prediction_alert",
+    wiring.DETAIL_INFRASTRUCTURE_SCALING: "engine_infrastructure_scaling",
+    wiring.DETAIL_DISASTER_RECOVERY: "engine_disaster_recovery",
+    wiring.DETAIL_COST_OPTIMIZATION: "engine_cost_optimization",
+}
+
+
+def entry(name: str, bus: str | None) -> dict:
+    """A sample event as a producer puts it on a bus (EventBridge adds the envelope)."""
+    event = json.loads((EVENTS / f"{name}.json").read_text())
+    detail = event["detail"]
+    if "account" in detail:
+        detail["account"] = ACCOUNT
+    put = {
+        "Source": event["source"],
+        "DetailType": event["detail-type"],
+        "Detail": json.dumps(detail),
+    }
+    if event["source"] == "aws.health":
+        put["Resources"] = event["resources"]
+    if bus:
+        put["EventBusName"] = bus
+    return put
 
 
 @dataclass
@@ -122,11 +161,19 @@ def audit_records(twin: Twin) -> list[dict[str, Any]]:
     return [{k: next(iter(v.values())) for k, v in item.items()} for item in items]
 
 
-def climb_for_two_days(twin: Twin, *, hours: float = 48.0) -> Outcome:
+def climb_for_two_days(
+    twin: Twin,
+    *,
+    hours: float = 48.0,
+    before_step: Callable[[int, Twin], None] | None = None,
+    before_decision: Callable[[int, Twin], None] | None = None,
+    settle_seconds: float = 20.0,
+) -> Outcome:
     """Lambda concurrency climbs from 60% to 99% of 1,000 on the 5-minute schedule. The rule
     alerts in the warning band, and from the critical band asks for an increase that needs
     approval; an approver approves through the URL, the workflow files it, and AWS grants it
-    once the quota is in the emergency band."""
+    once the quota is in the emergency band. ``before_step`` and ``before_decision`` may
+    arm faults (a crash) for what runs next."""
     oncall = watch_alerts(twin)
     add_rule(
         twin,
@@ -151,6 +198,8 @@ def climb_for_two_days(twin: Twin, *, hours: float = 48.0) -> Outcome:
     for step in range(steps):
         now = START + timedelta(minutes=5 * step)
         limit = twin.quotas.state.quotas[("lambda", "L-B99A9384")].value
+        if before_step is not None:
+            before_step(step, twin)
         usage(twin, 600 + 390 * step / (steps - 1), now)
         for invocation in twin.tick(now):
             outcome.invocations.append(invocation)
@@ -158,8 +207,10 @@ def climb_for_two_days(twin: Twin, *, hours: float = 48.0) -> Outcome:
                 outcome.cycles += 1
                 outcome.failed_cycles += not invocation.ok
         for request_id in pending_approvals(twin):
+            if before_decision is not None:
+                before_decision(step, twin)
             decide_by_url(twin, request_id, "approve")
-        twin.settle_workflows()
+        twin.settle_workflows(settle_seconds)
         # AWS takes its time: it grants the request once usage is deep in the emergency band
         for request in twin.quotas.state.requests:
             current = 600 + 390 * step / (steps - 1)

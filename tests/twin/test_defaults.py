@@ -5,41 +5,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from quotapilot import wiring
-from tests.twin.materialise import ACCOUNT
-from tests.twin.scenarios import START
-
-EVENTS = Path(__file__).resolve().parents[1] / "events"
-DETAIL_EVENTS = {
-    wiring.DETAIL_THRESHOLD_EXCEEDED: "engine_threshold_exceeded",
-    wiring.DETAIL_USAGE_SPIKE: "engine_usage_spike",
-    wiring.DETAIL_PREDICTION_ALERT: "engine_prediction_alert",
-    wiring.DETAIL_INFRASTRUCTURE_SCALING: "engine_infrastructure_scaling",
-    wiring.DETAIL_DISASTER_RECOVERY: "engine_disaster_recovery",
-    wiring.DETAIL_COST_OPTIMIZATION: "engine_cost_optimization",
-}
-
-
-def entry(name: str, bus: str | None) -> dict:
-    """A sample event as a producer puts it on a bus (EventBridge adds the envelope)."""
-    event = json.loads((EVENTS / f"{name}.json").read_text())
-    detail = event["detail"]
-    if "account" in detail:
-        detail["account"] = ACCOUNT
-    put = {
-        "Source": event["source"],
-        "DetailType": event["detail-type"],
-        "Detail": json.dumps(detail),
-    }
-    if event["source"] == "aws.health":
-        put["Resources"] = event["resources"]
-    if bus:
-        put["EventBusName"] = bus
-    return put
+from tests.twin.scenarios import DETAIL_EVENTS, START, entry
 
 
 def test_every_planned_resource_is_created_with_its_settings(default_twin, default_plan):

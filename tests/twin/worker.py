@@ -25,6 +25,9 @@ from tests.twin.policy import allowed, iam_action, resources_of
 
 CALLS: list[dict[str, Any]] = []
 DENIED: list[dict[str, Any]] = []
+#: A crash planned for this invocation: the container dies (as ``kill -9`` would) when it is
+#: about to send its AWS call number ``after`` + 1, i.e. with ``after`` calls done.
+CRASH: dict[str, int | None] = {"after": None, "sent": 0}
 
 
 class Context:
@@ -73,14 +76,19 @@ def install(policy: dict[str, Any], region: str, account: str, faults: dict[str,
                 model.name,
             )
 
-    def fault(request, **_: Any) -> Any:
+    def fault(protocol: str, request: Any) -> Any:
+        if CRASH["after"] is not None:
+            if CRASH["sent"] >= CRASH["after"]:
+                os._exit(137)
+            CRASH["sent"] += 1
+        if not (throttle or lose):
+            return None
         roll = chance.random()
         if roll < throttle:
             from botocore.awsrequest import AWSResponse
 
-            body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
-            return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"},
-                               _Raw(body.encode()))  # fmt: skip
+            status, headers, body = throttled(protocol)
+            return AWSResponse(request.url, status, headers, _Raw(body))
         if roll < throttle + lose:
             import urllib3
 
@@ -96,11 +104,42 @@ def install(policy: dict[str, Any], region: str, account: str, faults: dict[str,
     def create_client(self, *args: Any, **kwargs: Any) -> Any:
         client = original(self, *args, **kwargs)
         client.meta.events.register("before-parameter-build.*.*", check)
-        if throttle or lose:
-            client.meta.events.register("before-send.*.*", fault)
+        model = client.meta.service_model
+        # The protocol this botocore speaks to the service (CloudWatch lists several).
+        protocol = getattr(model, "resolved_protocol", None) or model.protocol
+        client.meta.events.register(
+            "before-send.*.*", lambda request, **_: fault(protocol, request)
+        )
         return client
 
+    scale = faults.get("backoff_scale")
+    if scale is not None:
+        # The twin's clock is simulated: retries keep their number and order, and their
+        # waits shrink so that a day of throttling runs in minutes.
+        from botocore.retries import standard
+
+        delay = standard.ExponentialBackoff.delay_amount
+        standard.ExponentialBackoff.delay_amount = lambda self, context: (  # type: ignore
+            delay(self, context) * float(scale)
+        )
+
     botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+
+
+def throttled(protocol: str) -> tuple[int, dict[str, str], bytes]:
+    """A throttling answer as the service's protocol spells it (botocore parses each its
+    own way; an answer it can't parse would be a different fault)."""
+    if protocol in ("json", "rest-json"):
+        body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
+        return 400, {"x-amzn-ErrorType": "ThrottlingException"}, body.encode()
+    if protocol == "rest-xml":  # S3
+        body = "<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
+        return 503, {}, body.encode()
+    body = (  # query and ec2
+        "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+        "<Message>Rate exceeded</Message></Error><RequestId>twin</RequestId></ErrorResponse>"
+    )
+    return 400, {}, body.encode()
 
 
 class _Raw:
@@ -127,6 +166,7 @@ def invoke(function: str, request: dict[str, Any]) -> dict[str, Any]:
         travel = time_machine.travel(datetime.fromisoformat(request["now"]), tick=True)
     CALLS.clear()
     DENIED.clear()
+    CRASH.update(after=request.get("crash_after"), sent=0)
     started = time.perf_counter()
     try:
         with travel:
