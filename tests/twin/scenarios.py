@@ -151,7 +151,10 @@ def pending_approvals(twin: Twin) -> list[str]:
     return sorted(
         i["pk"]["S"].removeprefix("approval#")
         for i in items
-        if i["pk"]["S"].startswith("approval#") and i["status"]["S"] == "pending"
+        if i["pk"]["S"].startswith("approval#")
+        and i["status"]["S"] == "pending"
+        # an approver decides what they were asked about
+        and "notified_at" in i
     )
 
 
