@@ -48,11 +48,10 @@ class Functions(pulumi.ComponentResource):
     ) -> None:
         super().__init__(TYPE_PREFIX + "Functions", name, None, opts)
         child = resource_options(self, opts)
-        self.functions: dict[str, aws.lambda_.Function] = {}
-        self.roles: dict[str, aws.iam.Role] = {}
-        self.log_groups: dict[str, aws.cloudwatch.LogGroup] = {}
-        for function in wiring.FUNCTIONS:
-            self._function(function, args, child)
+        made = {function: _function(function, args, child) for function in wiring.FUNCTIONS}
+        self.functions: dict[str, aws.lambda_.Function] = {f: m[0] for f, m in made.items()}
+        self.roles: dict[str, aws.iam.Role] = {f: m[1] for f, m in made.items()}
+        self.log_groups: dict[str, aws.cloudwatch.LogGroup] = {f: m[2] for f, m in made.items()}
         # Asynchronous invocations (EventBridge) retry twice, then land in the DLQ.
         for function in ASYNC_FUNCTIONS:
             aws.lambda_.FunctionEventInvokeConfig(
@@ -65,71 +64,74 @@ class Functions(pulumi.ComponentResource):
             )
         self.register_outputs({f: fn.arn for f, fn in self.functions.items()})
 
-    def _function(self, function: str, args: FunctionsArgs, child) -> None:
-        from quotapilot.engine.permissions import FUNCTION_ENV
 
-        prefix, tags = args.prefix, args.tags
-        log_group = aws.cloudwatch.LogGroup(
-            f"{prefix}-{function}-logs",
-            retention_in_days=args.log_retention_days,
-            kms_key_id=args.key_arn,
-            tags=tags,
-            opts=child,
-        )
-        # Packages go through S3: the engine's (with the forecaster) is over Lambda's 50 MB
-        # direct-upload limit, and one path for all keeps them alike.
-        package = aws.s3.BucketObjectv2(
-            f"{prefix}-{function}-package",
-            bucket=args.bucket_id,
-            key=f"lambda/{function}.zip",
-            source=package_code(function, args.code),
-            server_side_encryption="aws:kms",
-            kms_key_id=args.key_arn,
-            opts=child,
-        )
-        role = aws.iam.Role(
-            f"{prefix}-{function}-role",
-            assume_role_policy=json.dumps(documents.assume_role("lambda.amazonaws.com")),
-            tags=tags,
-            opts=child,
-        )
-        asynchronous = function in ASYNC_FUNCTIONS
-        self.functions[function] = aws.lambda_.Function(
-            f"{prefix}-{function}",
-            runtime="python3.11",
-            handler="handler.handler",
-            architectures=["x86_64"],
-            s3_bucket=args.bucket_id,
-            s3_key=package.key,
-            s3_object_version=package.version_id,
-            role=role.arn,
-            timeout=300 if function == wiring.FUNCTION_ENGINE else 60,
-            memory_size=args.memory_mb,
-            reserved_concurrent_executions=args.reserved_concurrency,
-            environment={
-                "variables": {
-                    env: args.environment[env]
-                    for env in FUNCTION_ENV[function]
-                    if env in args.environment
-                }
-            },
-            kms_key_arn=args.key_arn,
-            tracing_config={"mode": "Active"},
-            # Only asynchronously invoked functions can dead-letter (the approval function is
-            # called synchronously): no DLQ, and no SendMessage grant, for the rest.
-            dead_letter_config={"target_arn": args.dead_letters_arn} if asynchronous else None,
-            logging_config={"log_format": "JSON", "log_group": log_group.name},
-            tags=tags,
-            opts=child,
-        )
-        aws.iam.RolePolicy(
-            f"{prefix}-{function}-policy",
-            role=role.id,
-            policy=_policy(function, args, log_group.arn),
-            opts=child,
-        )
-        self.roles[function] = role
-        self.log_groups[function] = log_group
+def _function(
+    function: str, args: FunctionsArgs, child: pulumi.ResourceOptions
+) -> tuple[aws.lambda_.Function, aws.iam.Role, aws.cloudwatch.LogGroup]:
+    """One function, with its log group, package, role and policy."""
+    from quotapilot.engine.permissions import FUNCTION_ENV
+
+    prefix, tags = args.prefix, args.tags
+    log_group = aws.cloudwatch.LogGroup(
+        f"{prefix}-{function}-logs",
+        retention_in_days=args.log_retention_days,
+        kms_key_id=args.key_arn,
+        tags=tags,
+        opts=child,
+    )
+    # Packages go through S3: the engine's (with the forecaster) is over Lambda's 50 MB
+    # direct-upload limit, and one path for all keeps them alike.
+    package = aws.s3.BucketObjectv2(
+        f"{prefix}-{function}-package",
+        bucket=args.bucket_id,
+        key=f"lambda/{function}.zip",
+        source=package_code(function, args.code),
+        server_side_encryption="aws:kms",
+        kms_key_id=args.key_arn,
+        opts=child,
+    )
+    role = aws.iam.Role(
+        f"{prefix}-{function}-role",
+        assume_role_policy=json.dumps(documents.assume_role("lambda.amazonaws.com")),
+        tags=tags,
+        opts=child,
+    )
+    asynchronous = function in ASYNC_FUNCTIONS
+    lambda_function = aws.lambda_.Function(
+        f"{prefix}-{function}",
+        runtime="python3.11",
+        handler="handler.handler",
+        architectures=["x86_64"],
+        s3_bucket=args.bucket_id,
+        s3_key=package.key,
+        s3_object_version=package.version_id,
+        role=role.arn,
+        timeout=300 if function == wiring.FUNCTION_ENGINE else 60,
+        memory_size=args.memory_mb,
+        reserved_concurrent_executions=args.reserved_concurrency,
+        environment={
+            "variables": {
+                env: args.environment[env]
+                for env in FUNCTION_ENV[function]
+                if env in args.environment
+            }
+        },
+        kms_key_arn=args.key_arn,
+        tracing_config={"mode": "Active"},
+        # Only asynchronously invoked functions can dead-letter (the approval function is
+        # called synchronously): no DLQ, and no SendMessage grant, for the rest.
+        dead_letter_config={"target_arn": args.dead_letters_arn} if asynchronous else None,
+        logging_config={"log_format": "JSON", "log_group": log_group.name},
+        tags=tags,
+        opts=child,
+    )
+    aws.iam.RolePolicy(
+        f"{prefix}-{function}-policy",
+        role=role.id,
+        policy=_policy(function, args, log_group.arn),
+        opts=child,
+    )
+    return lambda_function, role, log_group
 
 
 def _policy(
