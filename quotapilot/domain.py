@@ -191,6 +191,9 @@ class PlannedResource:
     #: The region the resource lands in when the program or its provider says so; rules fall
     #: back to the stack's default region.
     region: str | None = None
+    #: URNs the resource was registered under before (its aliases): Pulumi carries the
+    #: resource over from those rather than replacing it.
+    aliases: tuple[str, ...] = ()
 
     @property
     def cloud(self) -> str:

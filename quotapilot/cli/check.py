@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from quotapilot.cli import options
+from quotapilot.gate import settings
 
 
 class CheckFormat(enum.StrEnum):
@@ -39,7 +40,7 @@ def check(
     ),
     config: list[str] = typer.Option([], "--config", help="KEY=VALUE config override"),
     buffer: float = typer.Option(
-        10.0,
+        settings.BUFFER_PCT,
         "--buffer",
         help="Safety buffer, percent of the limit (0 to <100)",
         callback=options.buffer_pct,
@@ -49,7 +50,7 @@ def check(
     ),
     strict: bool = typer.Option(False, "--strict", help="Unknown quotas block instead of warn"),
     low_headroom: float = typer.Option(
-        80.0,
+        settings.LOW_HEADROOM_PCT,
         "--low-headroom",
         help="Warn when a quota ends at least this percent full (0 to 100)",
         callback=options.percent,

@@ -26,9 +26,10 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from quotapilot import wiring
+from quotapilot.components import pruning
 from quotapilot.exceptions import ConfigurationError
 
 #: The installed package, wherever pip put it: its files go into every Lambda package.
@@ -43,25 +44,6 @@ ENGINE_BUDGET_BYTES = 200 * 10**6
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 ENV_CACHE_DIR = "QUOTAPILOT_CACHE_DIR"
-
-# Never loaded by a function at run time: test suites, type stubs, Cython and C sources and
-# headers (only a compiler reads them), static libraries, docs, and the sample data sets of
-# scikit-learn's loaders. Licence files and package metadata stay, and so do .js/.css assets:
-# scikit-learn reads its HTML-repr stylesheet at import.
-_PRUNED_DIRS = frozenset({"tests", "test", "__pycache__"})
-_PRUNED_SUFFIXES = (
-    *(".pyi", ".pxd", ".pyx", ".pxi", ".h", ".hpp", ".c", ".cpp", ".a", ".pyc"),
-    *(".md", ".rst"),
-)
-_PRUNED_PATHS = (
-    ("sklearn", "datasets", "data"),
-    ("sklearn", "datasets", "descr"),
-    ("sklearn", "datasets", "images"),
-    ("numpy", "_core", "lib", "pkgconfig"),
-)
-#: Files under a pruned folder that library code imports at run time (numpy.testing, which
-#: SciPy's array API layer loads, imports this one from numpy's own tests).
-_KEPT = frozenset({"numpy/_core/tests/_natype.py"})
 
 
 def requirements(function: str) -> tuple[str, ...]:
@@ -114,23 +96,6 @@ def source_digest(function: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def prunable(relative: str) -> bool:
-    """Whether a file at ``relative`` (inside the package root) is left out of the zip."""
-    if relative in _KEPT or _is_licence(relative):
-        return False
-    parts = PurePosixPath(relative).parts
-    if any(part in _PRUNED_DIRS for part in parts[:-1]):
-        return True
-    if parts[-1].endswith(_PRUNED_SUFFIXES) or parts[-1] == "py.typed":
-        return True
-    return any(parts[: len(prefix)] == prefix for prefix in _PRUNED_PATHS)
-
-
-def _is_licence(relative: str) -> bool:
-    name = PurePosixPath(relative).name.upper()
-    return name.startswith(("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS"))
-
-
 def write_zip(source: Path, target: Path) -> None:
     """Zip ``source`` deterministically: sorted entries, fixed times, 0o644 files."""
     files = sorted(
@@ -145,14 +110,6 @@ def write_zip(source: Path, target: Path) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
     tmp.replace(target)  # never a half-written package
-
-
-def _prune(staging: Path) -> None:
-    for path in sorted(staging.rglob("*"), reverse=True):  # children before their folders
-        if path.is_file() and prunable(path.relative_to(staging).as_posix()):
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
 
 
 def _install(function: str, staging: Path, pip_args: tuple[str, ...]) -> None:
@@ -200,7 +157,7 @@ def build(function: str, out_dir: Path | None = None, *, pip_args: tuple[str, ..
         staging = Path(scratch) / "package"
         staging.mkdir()
         _install(function, staging, pip_args)
-        _prune(staging)
+        pruning.prune(staging)
         shutil.copytree(
             PACKAGE,
             staging / "quotapilot",

@@ -26,15 +26,16 @@ from quotapilot.domain import (
 )
 from quotapilot.exceptions import ConfigurationError, InputError
 from quotapilot.gate import facts as f
+from quotapilot.gate import settings
 from quotapilot.gate.verdicts import evaluate, load_policies
 from quotapilot.sources.base import QuotaSource
 
 if TYPE_CHECKING:
     from quotapilot.pipeline.seasons import QuotaLevel
 
-DEFAULT_BUFFER = 0.10
-#: Warn when a change leaves a quota at least this full (of its usable limit, before the buffer).
-DEFAULT_LOW_HEADROOM_PCT = 80.0
+#: The buffer as a share of the limit (the settings give it in percent).
+DEFAULT_BUFFER = settings.BUFFER_PCT / 100
+DEFAULT_LOW_HEADROOM_PCT = settings.LOW_HEADROOM_PCT
 
 
 def parse_key(text: str) -> QuotaKey:

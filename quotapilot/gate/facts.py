@@ -14,6 +14,7 @@ from typing import Any
 
 from quotapilot.catalogue import PlanIndex, UnknownDemand, catalogue
 from quotapilot.domain import Demand, PlannedResource, QuotaKey, Reading, Unknown
+from quotapilot.gate import settings
 from quotapilot.sources.base import SourceResult
 
 
@@ -282,7 +283,9 @@ def input_document(
                 ),
                 # an unlimited load-test limit is above any finite serving limit
                 "baseline_limit": (
-                    1e300 if baseline is not None and math.isinf(baseline) else _num(baseline)
+                    settings.INFINITY
+                    if baseline is not None and math.isinf(baseline)
+                    else _num(baseline)
                 ),
                 "allocation_limit": _num(fact.allocation_limit),
                 "allocation_usage": _num(fact.allocation_usage),
@@ -308,6 +311,7 @@ def input_document(
             "low_headroom_pct": low_headroom_pct,
             "strict": strict,
             "scope": scope,
+            "infinity": settings.INFINITY,
         },
     }
 

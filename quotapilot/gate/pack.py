@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from quotapilot.domain import PlannedResource
+from quotapilot.gate import settings
 
 GATE = "quota-gate"
 ADVISORIES = "quota-gate-advisories"
@@ -25,8 +26,13 @@ CONFIG_PROPERTIES: dict[str, dict[str, Any]] = {
         "description": "Serving quotas: a snapshot file, aws, aws:REGION[,REGION] or gcp:PROJECT",
     },
     "baseline": {"type": "string", "description": "Load-test quotas to compare (same forms)"},
-    "buffer_pct": {"type": "number", "minimum": 0, "maximum": 99, "default": 10},
-    "low_headroom_pct": {"type": "number", "minimum": 0, "maximum": 100, "default": 80},
+    "buffer_pct": {"type": "number", "minimum": 0, "maximum": 99, "default": settings.BUFFER_PCT},
+    "low_headroom_pct": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 100,
+        "default": settings.LOW_HEADROOM_PCT,
+    },
     "strict": {
         "type": "boolean",
         "default": False,
@@ -167,8 +173,8 @@ def check_stack(resources: list[PlannedResource], config: dict[str, Any]):
         open_source(_resolve(config["serving"])),
         baseline=open_source(_resolve(config["baseline"])) if config.get("baseline") else None,
         regions={"aws": config.get("aws_region"), "gcp": config.get("gcp_region")},
-        buffer=float(config.get("buffer_pct", 10)) / 100,
-        low_headroom_pct=float(config.get("low_headroom_pct", 80)),
+        buffer=float(config.get("buffer_pct", settings.BUFFER_PCT)) / 100,
+        low_headroom_pct=float(config.get("low_headroom_pct", settings.LOW_HEADROOM_PCT)),
         strict=bool(config.get("strict", False)),
         watch=[parse_key(text) for text in config.get("watch", [])],
         policies=[_resolve(p) for p in config.get("extra_policies", [])],

@@ -237,4 +237,5 @@ def _resource(record: dict[str, Any], providers: dict[str, dict[str, Any]]) -> P
         parent=record.get("parent"),
         provider=(record.get("provider") or "").split("::")[0] or None,
         region=region,
+        aliases=tuple(record.get("aliases", ())),
     )

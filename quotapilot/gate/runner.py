@@ -61,6 +61,7 @@ def dereference(value: Any) -> Any:
 
 
 def _make_monitor(mocks: Any, records: list[dict[str, Any]]) -> Any:
+    import pulumi
     from google.protobuf import json_format, struct_pb2
     from pulumi.runtime import mocks as sdk_mocks
     from pulumi.runtime import rpc
@@ -69,10 +70,30 @@ def _make_monitor(mocks: Any, records: list[dict[str, Any]]) -> Any:
 
     class RecordingMonitor(sdk_mocks.MockMonitor):
         def make_urn(self, parent: str, type_: str, name: str) -> str:
-            # The engine leaves the root stack out of its children's type chain.
-            if parent and parent.split("::")[2].split("$")[-1] == "pulumi:pulumi:Stack":
-                parent = ""
-            return super().make_urn(parent, type_, name)
+            # As the engine builds it: the parent's whole type chain (the SDK's mock keeps
+            # only its last link), less the root stack.
+            chain = parent.split("::")[2] if parent else ""
+            if chain and chain.split("$")[-1] != "pulumi:pulumi:Stack":
+                type_ = f"{chain}${type_}"
+            return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{name}"
+
+        def alias_urns(self, request) -> list[str]:
+            """The URNs a resource's aliases name: the ones it was registered under before,
+            which the engine would carry over rather than replace."""
+            urns = []
+            for alias in request.aliases:
+                if alias.WhichOneof("alias") == "urn":
+                    urns.append(alias.urn)
+                    continue
+                spec = alias.spec
+                parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+                urn = self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+                if spec.stack or spec.project:  # an alias from another stack or project
+                    head, project, kind, name = urn.split("::", 3)
+                    stack = spec.stack or head.removeprefix("urn:pulumi:")
+                    urn = f"urn:pulumi:{stack}::{spec.project or project}::{kind}::{name}"
+                urns.append(urn)
+            return list(dict.fromkeys(urns))  # the SDK may pass one alias twice
 
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
@@ -111,6 +132,7 @@ def _make_monitor(mocks: Any, records: list[dict[str, Any]]) -> Any:
                     "custom": bool(request.custom),
                     "parent": request.parent or None,
                     "provider": request.provider or None,
+                    "aliases": self.alias_urns(request),
                     "properties": plain(recorded),
                 }
             )

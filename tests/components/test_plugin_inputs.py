@@ -73,13 +73,13 @@ def test_code_takes_zip_paths_or_archives_keyed_by_function(tmp_path):
     import pulumi
 
     from quotapilot.components.args import QuotaAutomationArgs
-    from quotapilot.components.automation import _code
+    from quotapilot.components.functions import package_code
     from quotapilot.exceptions import ConfigurationError
 
     archive = pulumi.FileArchive(str(tmp_path / "events.zip"))
     args = QuotaAutomationArgs(code={"engine": str(tmp_path / "engine.zip"), "events": archive})
-    engine = _code(wiring.FUNCTION_ENGINE, args)
+    engine = package_code(wiring.FUNCTION_ENGINE, args.code)
     assert isinstance(engine, pulumi.FileArchive) and engine.path == str(tmp_path / "engine.zip")
-    assert _code(wiring.FUNCTION_EVENTS, args) is archive
+    assert package_code(wiring.FUNCTION_EVENTS, args.code) is archive
     with pytest.raises(ConfigurationError, match="code"):
         QuotaAutomationArgs(code={"enigne": "x.zip"})

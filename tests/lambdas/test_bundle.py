@@ -16,7 +16,7 @@ import botocore
 import pytest
 
 from quotapilot import wiring
-from quotapilot.components import bundle
+from quotapilot.components import bundle, pruning
 from quotapilot.exceptions import ConfigurationError
 
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
@@ -100,7 +100,7 @@ def test_engine_package_is_within_budget_and_forecasts_from_its_package_alone(
         unzipped = sum(i.file_size for i in archive.infolist())
         archive.extractall(tmp_path / "task")
     assert unzipped <= bundle.ENGINE_BUDGET_BYTES, f"{unzipped / 1e6:.1f} MB"
-    assert not [n for n in names if bundle.prunable(n)]
+    assert not [n for n in names if pruning.prunable(n)]
     assert "sklearn/linear_model/_ridge.py" in names and "handler.py" in names
     done = run_alone(tmp_path / "task", runtime_dir, FORECAST)
     method, grows = done.stdout.split()
@@ -128,7 +128,7 @@ def test_engine_package_is_within_budget_and_forecasts_from_its_package_alone(
     ],
 )
 def test_pruning_drops_only_what_no_function_loads(path, pruned):
-    assert bundle.prunable(path) is pruned
+    assert pruning.prunable(path) is pruned
 
 
 def test_packages_are_built_in_a_cache_outside_the_installed_package(monkeypatch, tmp_path):

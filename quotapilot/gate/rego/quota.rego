@@ -170,6 +170,8 @@ season_when(fact) := "it has started" if fact.season_days_away == 0
 
 season_when(fact) := sprintf("it starts in %v days", [fact.season_days_away]) if fact.season_days_away > 0
 
+# A serving limit that is unlimited (or unknown) is above everything: the number the input
+# carries for it, defined once in Python (quotapilot.gate.settings.INFINITY).
 limit_or_infinite(fact) := fact.limit if is_number(fact.limit)
 
-limit_or_infinite(fact) := 1e300 if not is_number(fact.limit)
+limit_or_infinite(fact) := input.settings.infinity if not is_number(fact.limit)

@@ -1,0 +1,32 @@
+"""Pure builders of the JSON documents the stack needs: IAM and resource policies, the
+approval state machine, event patterns, the dashboard. Plain values in, plain dicts out:
+tested without Pulumi. One module per topic; every builder is importable from here."""
+
+from quotapilot.components.documents.dashboard import dashboard
+from quotapilot.components.documents.events import service_quotas_pattern, threshold_pattern
+from quotapilot.components.documents.iam import (
+    VERSION,
+    assume_role,
+    function_policy,
+    workflow_policy,
+)
+from quotapilot.components.documents.resource_policies import (
+    alarms_topic_policy,
+    dead_letters_policy,
+    key_policy,
+)
+from quotapilot.components.documents.workflow import approval_state_machine
+
+__all__ = [
+    "VERSION",
+    "alarms_topic_policy",
+    "approval_state_machine",
+    "assume_role",
+    "dashboard",
+    "dead_letters_policy",
+    "function_policy",
+    "key_policy",
+    "service_quotas_pattern",
+    "threshold_pattern",
+    "workflow_policy",
+]

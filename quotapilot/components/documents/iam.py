@@ -1,0 +1,106 @@
+"""IAM identity policies: who may assume a role, and what each role may do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from quotapilot import permissions
+from quotapilot.permissions import Needs
+
+VERSION = "2012-10-17"
+
+
+def assume_role(service: str) -> dict[str, Any]:
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+        ],
+    }
+
+
+def function_policy(
+    needs: Sequence[Needs],
+    arns: Mapping[str, Sequence[str]],
+    log_group_arn: str,
+    dlq_arn: str | None = None,
+) -> dict[str, Any]:
+    """The least-privilege policy for one function: one statement per declaration, on the
+    ARNs the logical resource maps to; ``*`` only for actions AWS can't scope."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "Logs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [f"{log_group_arn}:*"],
+        },
+        # X-Ray takes no resource-level permissions.
+        {
+            "Sid": "Tracing",
+            "Effect": "Allow",
+            "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+            "Resource": ["*"],
+        },
+    ]
+    if dlq_arn:
+        statements.append(
+            {
+                "Sid": "DeadLetters",
+                "Effect": "Allow",
+                "Action": ["sqs:SendMessage"],
+                "Resource": [dlq_arn],
+            }
+        )
+    for index, need in enumerate(needs):
+        if need.resource == permissions.NO_RESOURCE_SCOPE:
+            resources = ["*"]
+        else:
+            resources = sorted(arns[need.resource])
+            if not resources:
+                continue  # the stack has none of this resource (no load-test role, say)
+        statements.append(
+            {
+                "Sid": f"Needs{index}",
+                "Effect": "Allow",
+                "Action": sorted(need.actions),
+                "Resource": resources,
+            }
+        )
+    return {"Version": VERSION, "Statement": statements}
+
+
+def workflow_policy(function_arns: Sequence[str], topic_arn: str, key_arn: str) -> dict[str, Any]:
+    """The approval workflow's role: invoke the functions it runs, publish its notices on the
+    (encrypted) events topic, and deliver its logs and traces."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": [*function_arns]},
+            {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [topic_arn]},
+            {
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": [key_arn],
+            },
+            # Log delivery and X-Ray actions take no resource-level permissions.
+            {
+                "Effect": "Allow",
+                "Resource": ["*"],
+                "Action": [
+                    "logs:CreateLogDelivery",
+                    "logs:DeleteLogDelivery",
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeResourcePolicies",
+                    "logs:GetLogDelivery",
+                    "logs:ListLogDeliveries",
+                    "logs:PutResourcePolicy",
+                    "logs:UpdateLogDelivery",
+                    "xray:GetSamplingRules",
+                    "xray:GetSamplingTargets",
+                    "xray:PutTelemetryRecords",
+                    "xray:PutTraceSegments",
+                ],
+            },
+        ],
+    }

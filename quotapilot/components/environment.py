@@ -1,0 +1,97 @@
+"""What the functions are told and what they may touch: their environment values, and the
+ARNs each logical resource of :mod:`quotapilot.permissions` stands for in this stack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from quotapilot import envvalues, permissions, wiring
+from quotapilot.components.args import QuotaAutomationArgs
+from quotapilot.components.messaging import Messaging
+from quotapilot.components.tables import LAYOUTS
+
+
+def function_environment(
+    args: QuotaAutomationArgs,
+    tables: Mapping[str, aws.dynamodb.Table],
+    messaging: Messaging,
+    state_machine_arn: pulumi.Input[str],
+    regression_baseline: pulumi.Input[str],
+) -> dict[str, pulumi.Input[str]]:
+    """Every environment value the Lambda code reads, encoded as it decodes them."""
+    return {
+        **{LAYOUTS[logical][0]: table.name for logical, table in tables.items()},
+        wiring.ENV_ALERTS_TOPIC_ARN: messaging.alerts_topic.arn,
+        wiring.ENV_EVENTS_TOPIC_ARN: messaging.events_topic.arn,
+        wiring.ENV_EVENT_BUS: messaging.bus.name,
+        wiring.ENV_APPROVAL_STATE_MACHINE_ARN: state_machine_arn,
+        wiring.ENV_APPROVERS: _encoded(args, "approvers", envvalues.encode_list),
+        wiring.ENV_ACCOUNTS: _encoded(
+            args,
+            "accounts",
+            lambda accounts, role: envvalues.encode_accounts(accounts, role),
+            args.checked("member_role_name"),
+        ),
+        wiring.ENV_REGIONS: _encoded(args, "regions", envvalues.encode_list),
+        wiring.ENV_REGRESSION_WATCH: _encoded(
+            args,
+            "regression_watch",
+            lambda quotas, serving, baseline: envvalues.encode_watch(serving, baseline, quotas),
+            args.checked("regression_serving"),
+            regression_baseline,
+        ),
+        wiring.ENV_ENVIRONMENT: args.environment,
+    }
+
+
+def resource_arns(
+    args: QuotaAutomationArgs,
+    tables: Mapping[str, aws.dynamodb.Table],
+    messaging: Messaging,
+    key_arn: pulumi.Input[str],
+    state_machine_arn: pulumi.Input[str],
+    regression_baseline: pulumi.Input[str],
+) -> dict[str, list[pulumi.Input[str]]]:
+    """Logical resource -> its ARNs here; an empty ARN means the stack has none."""
+    baseline = pulumi.Output.from_input(regression_baseline)
+    return {
+        **{logical: [table.arn] for logical, table in tables.items()},
+        permissions.TOPIC_ALERTS: [messaging.alerts_topic.arn],
+        permissions.TOPIC_EVENTS: [messaging.events_topic.arn],
+        permissions.EVENT_BUS: [messaging.bus.arn],
+        permissions.STATE_MACHINE: [state_machine_arn],
+        permissions.DEAD_LETTER_QUEUE: [messaging.dead_letters.arn],
+        permissions.KMS_KEY: [key_arn],
+        permissions.MEMBER_ACCOUNT_ROLE: [
+            pulumi.Output.concat("arn:aws:iam::*:role/", args.checked("member_role_name"))
+        ],
+        permissions.BASELINE_SNAPSHOT: [baseline.apply(_snapshot_arn)],
+        permissions.LOADTEST_ROLE: [baseline.apply(_loadtest_role)],
+    }
+
+
+def _encoded(args: QuotaAutomationArgs, name: str, encode, *more) -> pulumi.Output[str]:
+    """A list field (and the other inputs its encoding needs) as the environment value the
+    Lambda code decodes, through the one codec both sides share."""
+    items = [args.checked(name, item) for item in getattr(args, name)]
+    count = len(items)
+    return pulumi.Output.all(*items, *more).apply(
+        lambda values: encode(list(values[:count]), *values[count:])
+    )
+
+
+def _snapshot_arn(baseline: str) -> str:
+    """The object an ``s3://BUCKET/KEY`` baseline names, as an ARN; empty otherwise."""
+    if not baseline.startswith("s3://"):
+        return ""
+    return "arn:aws:s3:::" + baseline.removeprefix("s3://")
+
+
+def _loadtest_role(baseline: str) -> str:
+    """The role an ``aws:REGION;role=ARN`` baseline names; empty otherwise."""
+    _, _, options = baseline.partition(";")
+    name, _, arn = options.partition("=")
+    return arn if name == "role" and arn.startswith("arn:aws") else ""
