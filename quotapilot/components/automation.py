@@ -129,6 +129,8 @@ class QuotaAutomation(pulumi.ComponentResource):
             part,
         )
         self.functions, self.roles = functions.functions, functions.roles
+        #: What member accounts trust (QuotaMemberRoleArgs.engine_role_name).
+        self.engine_role_name = self.roles[wiring.FUNCTION_ENGINE].name
         self.log_groups = functions.log_groups
         engine = self.functions[wiring.FUNCTION_ENGINE]
         approval = self.functions[wiring.FUNCTION_APPROVAL]
@@ -192,5 +194,6 @@ class QuotaAutomation(pulumi.ComponentResource):
                 "state_machine_arn": self.state_machine.arn,
                 "approval_url": self.approval_url_resource.function_url,
                 "dashboard_url": self.dashboard_url,
+                "engine_role_name": self.engine_role_name,
             }
         )

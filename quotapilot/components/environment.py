@@ -65,8 +65,13 @@ def resource_arns(
         permissions.STATE_MACHINE: [state_machine_arn],
         permissions.DEAD_LETTER_QUEUE: [messaging.dead_letters.arn],
         permissions.KMS_KEY: [key_arn],
+        # Exactly the roles the engine is told to assume, spelled by the same function (none:
+        # the engine works in its own account).
         permissions.MEMBER_ACCOUNT_ROLE: [
-            pulumi.Output.concat("arn:aws:iam::*:role/", args.checked("member_role_name"))
+            pulumi.Output.all(
+                args.checked("accounts", account), args.checked("member_role_name")
+            ).apply(lambda values: envvalues.member_role_arn(*values))
+            for account in args.accounts
         ],
         permissions.BASELINE_SNAPSHOT: [baseline.apply(_snapshot_arn)],
         permissions.LOADTEST_ROLE: [baseline.apply(_loadtest_role)],

@@ -120,3 +120,27 @@ def test_a_stackset_needs_an_ou():
         QuotaMemberRoleStackSetArgs(role=role, organizational_unit_ids=[])
     with pytest.raises(ConfigurationError, match="ou-"):
         QuotaMemberRoleStackSetArgs(role=role, organizational_unit_ids=["accounting"])
+
+
+def _assume_role_resources(plan) -> list[str]:
+    found = []
+    for policy in of(plan, "iam/rolePolicy:RolePolicy"):
+        for statement in json.loads(policy.properties["policy"])["Statement"]:
+            if "sts:AssumeRole" in statement["Action"]:
+                found += statement["Resource"]
+    return sorted(found)
+
+
+def test_the_engine_may_assume_exactly_the_configured_accounts_roles():
+    stacks = Path(__file__).resolve().parents[2] / "stacks"
+    plan = read_plan(
+        stacks,
+        "members",
+        ['quotapilot:accounts=["111111111111","222222222222"]',
+         "quotapilot:member_role_name=quota-reader"],
+    )  # fmt: skip
+    roles = ["arn:aws:iam::111111111111:role/quota-reader",
+             "arn:aws:iam::222222222222:role/quota-reader"]  # fmt: skip
+    # the engine and the events function both act in member accounts; nothing else, no "*"
+    assert set(_assume_role_resources(plan)) == set(roles)
+    assert _assume_role_resources(read_plan(stacks, "alone")) == []

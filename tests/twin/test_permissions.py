@@ -49,10 +49,9 @@ UNREACHED = {
         "servicequotas:CreateSupportCase",
         "support:CreateCase",
         # AwsSource asks STS which account it reads only when nothing says (an event names
-        # its account); a disaster-recovery failover assumes the member accounts' role, and
-        # the default stack has none.
+        # its account). (sts:AssumeRole is granted only with member accounts configured, on
+        # exactly their roles, and the configured stack's events use it.)
         "sts:GetCallerIdentity",
-        "sts:AssumeRole",
     },
     "approval": set(),
 }
