@@ -91,6 +91,7 @@ class Params:
     retry_backoff: float = 2.0  # BackoffRate
     throttle_retries: int = 6  # separate Retry on Lambda.TooManyRequestsException
     tolerated_failure_pct: float = 10.0
+    child_start: float = 0.1  # s, Step Functions starting one child execution
     collector_timeout: float = 300.0
     # Lambda
     engine_memory_mb: int = 512
@@ -195,6 +196,32 @@ def figures_table(params: Params) -> list[tuple[str, str, str]]:
         ("scaling rate", "1,000 environments per 10 s per function", LAMBDA_SCALING),
         ("Step Functions price", "$0.025 per 1,000 state transitions", SFN_PRICE),
         ("Distributed Map", "1 transition per child + the child's own", SFN_MAP),
+        (
+            "Map Retry on a failed collector",
+            f"{params.retries} retries, {params.retry_interval:g} s, x{params.retry_backoff:g}",
+            "parameters (the brief)",
+        ),
+        (
+            "Map Retry on Lambda.TooManyRequests",
+            f"{params.throttle_retries} retries, 1 s, x2, full jitter",
+            "parameters",
+        ),
+        (
+            "collector failures",
+            f"{params.failure_rate:.0%} of invocations, at a random call",
+            "parameter (injected)",
+        ),
+        (
+            "collector timeout / tolerated failures",
+            f"{params.collector_timeout:g} s / {params.tolerated_failure_pct:g}% of children",
+            "parameters",
+        ),
+        ("child start latency", f"{params.child_start:g} s", "assumption"),
+        (
+            "rows read back by Decide",
+            f"{params.row_bytes} B per quota, 1 MB Scan pages",
+            "assumption",
+        ),
     ]
     return rows
 

@@ -9,6 +9,7 @@ environments per 10 s) and the account's concurrency limit allow; otherwise it i
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ class Function:
     invocations: int = 0
     cold_starts: int = 0
     failures: int = 0
+    failure_causes: Counter = field(default_factory=Counter)
     throttles: int = 0
     gb_seconds: float = 0.0
 
@@ -96,6 +98,7 @@ class Lambdas:
         self._count(-1)
         if error is not None:
             fn.failures += 1
+            fn.failure_causes[type(error).__name__] += 1
             raise InvocationFailed(f"{fn.name}: {type(error).__name__}") from error
         fn.idle.append(env)
         return value

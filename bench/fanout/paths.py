@@ -28,7 +28,6 @@ from bench.fanout.shards import (
 )
 
 LIST_SHARDS_WORK = 0.3  # s: read the member accounts from config, write the items to S3
-CHILD_START = 0.1  # s: Step Functions starting a child execution (assumption)
 
 
 @dataclass
@@ -46,6 +45,7 @@ class Result:
     peak_concurrency: int = 0
     peak_children: int = 0
     failed_invocations: int = 0
+    failure_causes: Counter = field(default_factory=Counter)
     lambda_throttles: int = 0
     cold_starts: int = 0
     map_failed: bool = False
@@ -175,7 +175,7 @@ def run_fanout(params: Params) -> Result:
     def lane() -> Process:
         while queue and not result.map_failed:
             batch = queue.popleft()
-            yield CHILD_START
+            yield params.child_start
             state["children"] += 1
             result.peak_children = max(result.peak_children, state["children"])
             ok = yield sim.spawn(child(batch))
@@ -222,6 +222,7 @@ def run_fanout(params: Params) -> Result:
     result.lambda_requests = lambdas.requests
     result.peak_concurrency = lambdas.peak
     result.failed_invocations = collector.failures
+    result.failure_causes = collector.failure_causes
     result.lambda_throttles = sum(fn.throttles for fn in lambdas.functions.values())
     result.cold_starts = sum(fn.cold_starts for fn in lambdas.functions.values())
     result.calls, result.throttles = aws.calls, aws.throttles
