@@ -175,7 +175,23 @@ def sweep(params: Params) -> list[list[str]]:
     return rows
 
 
-def parse(argv: list[str] | None) -> tuple[Params, bool]:
+def over_seeds(params: Params, count: int) -> list[list[str]]:
+    """Fan-out over ``count`` seeds, with the Map's retries as given and with one more."""
+    rows = []
+    for retries in (params.retries, params.retries + 1):
+        runs = [
+            run_fanout(replace(params, seed=params.seed + i, retries=retries)) for i in range(count)
+        ]
+        times = sorted(r.collection or math.inf for r in runs)
+        rows.append([
+            str(retries), f"{count}", f"{sum(1 for r in runs if r.lost)}",
+            f"{sum(r.lost for r in runs):,}", _s(times[0]), _s(times[len(times) // 2]),
+            _s(times[-1]), f"{(params.failure_rate ** (retries + 1)):.2g}",
+        ])  # fmt: skip
+    return rows
+
+
+def parse(argv: list[str] | None) -> tuple[Params, bool, int]:
     d = Params()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--accounts", type=int, default=d.accounts)
@@ -192,6 +208,7 @@ def parse(argv: list[str] | None) -> tuple[Params, bool]:
     ap.add_argument("--account-concurrency", type=int, default=d.account_concurrency)
     ap.add_argument("--seed", type=int, default=d.seed)
     ap.add_argument("--sweep", action="store_true", help="also try other Map settings")
+    ap.add_argument("--seeds", type=int, default=10, help="fan-out runs for the loss check")
     a = ap.parse_args(argv)
     params = Params(
         accounts=a.accounts, regions=a.regions, max_concurrency=a.max_concurrency,
@@ -200,11 +217,11 @@ def parse(argv: list[str] | None) -> tuple[Params, bool]:
         collector_memory_mb=a.collector_memory, decide_memory_mb=a.decide_memory,
         threads=a.threads, account_concurrency=a.account_concurrency, seed=a.seed,
     )  # fmt: skip
-    return params, a.sweep
+    return params, a.sweep, a.seeds
 
 
 def main(argv: list[str] | None = None) -> int:
-    params, do_sweep = parse(argv)
+    params, do_sweep, seeds = parse(argv)
     single = run_single(params)
     capped = run_single(params, until=params.lambda_timeout)
     fan = run_fanout(params)
@@ -237,6 +254,13 @@ def main(argv: list[str] | None = None) -> int:
         head = ["MaxConcurrency", "batch", "Decide memory", "collected by", "cycle", "GB-s",
                 "cost", "peak concurrency", "Lambda throttles", "failed", "lost"]  # fmt: skip
         print("## Map settings\n\n" + table(head, sweep(params)) + "\n")
+    if seeds > 0:
+        head = ["Map retries", "seeds", "cycles losing shards", "shards lost", "collected by: min",
+                "median", "max", "p(batch lost)"]  # fmt: skip
+        print(
+            f"## Loss over seeds {params.seed}-{params.seed + seeds - 1}, "
+            f"{params.failure_rate:.0%} failing\n\n" + table(head, over_seeds(params, seeds)) + "\n"
+        )
     results = targets(params, fan)
     print("## Targets\n")
     for name, ok in results:
