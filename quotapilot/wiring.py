@@ -48,7 +48,6 @@ ACTION_REGRESSION_WATCH: Final = "regression_watch"
 ACTION_EXECUTE_INCREASE: Final = "execute_increase"
 # Approval function actions.
 ACTION_APPROVAL_REQUEST: Final = "request"  # from the state machine, with the task token
-ACTION_APPROVAL_DECIDE: Final = "decide"  # from an approver, through the function URL
 
 # Events on quotapilot's custom bus.
 EVENT_SOURCE: Final = "quotapilot"
