@@ -15,7 +15,7 @@ from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.actions import Actions
+from quotapilot.engine.actions import Actions, Outcome
 from quotapilot.engine.alarm import AlarmState, observe
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect import SourceFactory, aws_source_factory, collect
@@ -49,6 +49,18 @@ class CycleReport:
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
         self.failures.append({"stage": stage, **where, "error": text})
         logger.warning("cycle: %s failed", stage, extra={"where": where, "error": text})
+
+    def fold(self, outcome: Outcome) -> None:
+        """Count in what carrying out one decision did."""
+        decision = outcome.decision
+        if outcome.error is not None:
+            self.failed("act", outcome.error, quota=str(decision.key), action=decision.action.value)
+        self.max_utilisation = max(self.max_utilisation, min(decision.utilization, 1e9))
+        self.increases_requested += outcome.filed
+        self.approvals_requested += outcome.approval_started
+        self.alerts_sent += outcome.alerts_sent
+        self.alerts_suppressed += outcome.alerts_suppressed
+        self.decisions.append(outcome.done)
 
 
 class Engine:
@@ -116,8 +128,6 @@ class Engine:
                 key, reading, rule_for(rules, key), forecasts.get(key), alarms.get(key), report, now
             )
         report.quotas_evaluated = len(readings)
-        report.alerts_sent = self.actions.alerter.sent
-        report.alerts_suppressed = self.actions.alerter.suppressed
         report.audit_unwritten = self.audit.flush()
         return report
 
@@ -224,4 +234,6 @@ class Engine:
             "exhaustion_probability": chance,
             "rule": rule.rule_id,
         }
-        self.actions.operate(rule, seen, now, by=ENGINE, observed=observed, report=report)
+        outcome = self.actions.operate(rule, seen, now, by=ENGINE, observed=observed)
+        if outcome is not None:
+            report.fold(outcome)

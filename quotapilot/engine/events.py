@@ -9,6 +9,7 @@ the quota (rules are the only authority on how far automation may go).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from statistics import fmean
@@ -17,7 +18,7 @@ from typing import Any
 from quotapilot import wiring
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine import fleet_events
-from quotapilot.engine.actions import Actions
+from quotapilot.engine.actions import Actions, Outcome
 from quotapilot.engine.alerts import Alert
 from quotapilot.engine.collect import SourceFactory
 from quotapilot.engine.config import EngineConfig, MemberAccount
@@ -32,6 +33,7 @@ from quotapilot.engine.recording import EventRecorder
 from quotapilot.engine.rules import AutomationLevel, Rule, RuleBook
 from quotapilot.engine.store import RuleStore, SeriesStore
 
+logger = logging.getLogger(__name__)
 SPIKE_HIGH, SPIKE_MEDIUM = 3.0, 2.0
 #: Spike severity -> the usage the decision should plan for, as a multiple of current usage.
 SPIKE_HEADROOM = {"high": 1.5, "medium": 1.2}
@@ -108,8 +110,8 @@ class EventProcessor:
             "rule": rule.rule_id,
             **observed,
         }
-        done = self.actions.operate(rule, seen, now, by=self.actor(event), observed=observed)
-        if done is None:
+        outcome = self.actions.operate(rule, seen, now, by=self.actor(event), observed=observed)
+        if outcome is None:
             self.actions.audit.record(
                 "no_action",
                 subject=str(seen.key),
@@ -119,7 +121,16 @@ class EventProcessor:
                 now=now,
             )
             return {"quota": str(seen.key), "action": None}
-        return done
+        return self.done(outcome)
+
+    @staticmethod
+    def done(outcome: Outcome) -> dict[str, Any]:
+        if outcome.error is not None:
+            decision = outcome.decision
+            logger.warning(
+                "action %s failed for %s: %s", decision.action, decision.key, outcome.error
+            )
+        return outcome.done
 
     def read(self, account: str, region: str, keys: list[QuotaKey]) -> dict[QuotaKey, Reading]:
         member = next(

@@ -158,7 +158,9 @@ def match_limit(
         cost,
     )
     observed = {"target_limit": limit, "source_limit": desired, "source_region": source}
-    return proc.actions.carry_out(rule, decision, now, by=proc.actor(event), observed=observed)
+    return proc.done(
+        proc.actions.carry_out(rule, decision, now, by=proc.actor(event), observed=observed)
+    )
 
 
 def cost_optimization(
