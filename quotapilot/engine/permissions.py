@@ -16,8 +16,8 @@ from quotapilot.engine.alerts import Alerter, Cooldowns
 from quotapilot.engine.approval import ApprovalDesk, ApprovalRecords, ApprovalStarter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect import Collector
+from quotapilot.engine.events.recording import DeadLetter, Encryption, EventRecorder, Idempotency
 from quotapilot.engine.increase import IncreaseRequester, RequestLocks
-from quotapilot.engine.recording import DeadLetter, Encryption, EventRecorder, Idempotency
 from quotapilot.engine.regression import BaselineAccess
 from quotapilot.engine.store import RuleStore, SeriesReader, SeriesStore
 from quotapilot.permissions import Needs

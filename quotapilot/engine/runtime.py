@@ -126,8 +126,8 @@ def event_processor() -> Any:
         idempotent_function,
     )
 
-    from quotapilot.engine.events import EventProcessor
-    from quotapilot.engine.recording import EventRecorder
+    from quotapilot.engine.events.processor import EventProcessor
+    from quotapilot.engine.events.recording import EventRecorder
     from quotapilot.engine.store import SeriesReader
 
     settings = config()
@@ -135,11 +135,13 @@ def event_processor() -> Any:
     parts = engine()
     processor = EventProcessor(
         settings,
-        parts.actions,
-        parts.rules,
-        SeriesReader(settings.monitoring_table),
-        EventRecorder(settings.events_table),
-        parts.source_factory,
+        actions=parts.actions,
+        audit=parts.audit,
+        alerter=parts.actions.alerter,
+        rules=parts.rules,
+        series=SeriesReader(settings.monitoring_table),
+        recorder=EventRecorder(settings.events_table),
+        sources=parts.source_factory,
     )
     from botocore.config import Config
 

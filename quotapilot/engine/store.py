@@ -125,16 +125,13 @@ def _series_key(key: QuotaKey) -> dict[str, Any]:
     return {"pk": {"S": f"series#{key}"}, "sk": {"S": "series"}}
 
 
-class SeriesStore(UsesAws):
-    """Reads and appends the rolling usage series of many quotas, in batches."""
+class SeriesReader(UsesAws):
+    """Reads the rolling usage series of many quotas, in batches: what the event processor
+    looks at (the engine's cycle alone writes them, through :class:`SeriesStore`)."""
 
     service = "dynamodb"
     permissions = (
-        Needs(
-            ("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"),
-            p.TABLE_MONITORING,
-            "read and store the quotas' usage series",
-        ),
+        Needs(("dynamodb:BatchGetItem",), p.TABLE_MONITORING, "read the quotas' usage series"),
     )
 
     def __init__(self, table: str, client: Any = None, **kwargs: Any) -> None:
@@ -173,6 +170,18 @@ class SeriesStore(UsesAws):
                     f"DynamoDB left {len(request[self.table]['Keys'])} series unread"
                 )
         return found
+
+
+class SeriesStore(SeriesReader):
+    """Reads and appends the rolling usage series of many quotas, in batches."""
+
+    permissions = (
+        Needs(
+            ("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"),
+            p.TABLE_MONITORING,
+            "read and store the quotas' usage series",
+        ),
+    )
 
     def save(self, series: Sequence[StoredSeries], now: datetime) -> None:
         ttl = int((now + SERIES_TTL).timestamp())
@@ -273,15 +282,3 @@ def retained(times: Sequence[float], values: Sequence[float]) -> tuple[list[floa
     anonymous = QuotaKey("aws", "series", "history")
     stored = compact(StoredSeries(anonymous, list(times), list(values), None))
     return stored.times, stored.values
-
-
-class SeriesReader(SeriesStore):
-    """The series, read only: what the event processor looks at (the engine's cycle alone
-    writes them), so its role has no write on them."""
-
-    permissions = (
-        Needs(("dynamodb:BatchGetItem",), p.TABLE_MONITORING, "read the quotas' usage series"),
-    )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("the series are written by the engine's cycle only")

@@ -10,9 +10,9 @@ from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.aws import make_client
 from quotapilot.engine.cycle import Engine
-from quotapilot.engine.events import EventProcessor
+from quotapilot.engine.events.processor import EventProcessor
+from quotapilot.engine.events.recording import EventRecorder
 from quotapilot.engine.exceptions import MalformedEventError, UnknownEventError
-from quotapilot.engine.recording import EventRecorder
 from quotapilot.engine.store import StoredSeries
 from tests.conftest import load_event
 from tests.engine.conftest import put_rules
@@ -50,7 +50,14 @@ def processor(stack, values=None, regions=("us-east-1",)):
     )
     recorder = EventRecorder(stack.config.events_table)
     return EventProcessor(
-        stack.config, engine.actions, engine.rules, engine.series, recorder, factory
+        stack.config,
+        actions=engine.actions,
+        audit=engine.audit,
+        alerter=engine.actions.alerter,
+        rules=engine.rules,
+        series=engine.series,
+        recorder=recorder,
+        sources=factory,
     ), endpoint
 
 
