@@ -22,8 +22,8 @@ from quotapilot.engine.increase import (
     support_case_subject,
 )
 from quotapilot.permissions import Needs
-from quotapilot.pipeline.clouds import AWS_HOME_REGION, aws_region
 from quotapilot.pipeline.polls import Poll, PollState, grant_visible
+from quotapilot.pipeline.regions import AWS_HOME_REGION, aws_region
 from quotapilot.pipeline.requests import IncreaseRequest, Method, Status, with_status
 
 #: Service Quotas says it is done with these requests and the limit did not move.
