@@ -36,7 +36,7 @@ class RunLocks:
     """The engine's lock interface for one pipeline run: nothing shared to lock, and never a
     support case for a long-pending request (the engine's scheduled cycle owns those)."""
 
-    def acquire(self, key: QuotaKey, desired: float, now: datetime) -> None:
+    def acquire(self, key: QuotaKey, desired: float, now: datetime, owner: str = "") -> None:
         return None
 
     def claim_case(self, request_id: str, now: datetime) -> bool:
