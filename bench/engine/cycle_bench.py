@@ -43,10 +43,10 @@ from bench.engine.fake_cloud import (
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.aws import to_item
+from quotapilot.engine.collect.store import SeriesStore, StoredSeries
 from quotapilot.engine.config import EngineConfig, MemberAccount
 from quotapilot.engine.cycle import Engine
-from quotapilot.engine.forecasting import CurrentValueForecaster, engine_forecaster
-from quotapilot.engine.store import SeriesStore, StoredSeries
+from quotapilot.engine.decision.forecasting import CurrentValueForecaster, engine_forecaster
 from quotapilot.forecast.base import Forecast, Series
 
 ACCOUNT = "111111111111"

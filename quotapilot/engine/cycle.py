@@ -15,16 +15,16 @@ from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.actions import Actions, Outcome
-from quotapilot.engine.alarm import AlarmState, observe
+from quotapilot.engine.act.actions import Actions, Outcome
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.collect import SourceFactory, aws_source_factory, collect
+from quotapilot.engine.collect.collection import SourceFactory, aws_source_factory, collect
+from quotapilot.engine.collect.store import RuleStore, SeriesStore, append
 from quotapilot.engine.config import EngineConfig, MemberAccount
-from quotapilot.engine.decision import Situation
-from quotapilot.engine.forecasting import engine_forecaster
-from quotapilot.engine.increase_paths import warns_early
+from quotapilot.engine.decision.alarm import AlarmState, observe
+from quotapilot.engine.decision.decide import Situation
+from quotapilot.engine.decision.forecasting import engine_forecaster
+from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, RuleBook, rule_for, rule_regions
-from quotapilot.engine.store import RuleStore, SeriesStore, append
 from quotapilot.forecast.base import Forecast, Forecaster
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ class Engine:
         key: QuotaKey, rules: RuleBook, readings: dict[QuotaKey, Reading]
     ) -> float | None:
         """The rule's warning threshold, for quotas whose increases take so long that the
-        engine warns ahead of it (``engine.increase_paths.warns_early``); else None."""
+        engine warns ahead of it (``engine.decision.increase_paths.warns_early``); else None."""
         rule = rule_for(rules, key)
         if rule is None or not warns_early(key, readings[key].quota.adjustable, rule.increase_path):
             return None

@@ -12,14 +12,15 @@ from types import MappingProxyType
 
 from quotapilot import wiring
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.alerts import Alerter, Cooldowns
-from quotapilot.engine.approval import ApprovalDesk, ApprovalRecords, ApprovalStarter
+from quotapilot.engine.act.alerts import Alerter, Cooldowns
+from quotapilot.engine.act.increase import IncreaseRequester, RequestLocks
+from quotapilot.engine.approval.desk import ApprovalDesk
+from quotapilot.engine.approval.request import ApprovalRecords, ApprovalStarter
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.collect import Collector
+from quotapilot.engine.collect.collection import Collector
+from quotapilot.engine.collect.store import RuleStore, SeriesReader, SeriesStore
 from quotapilot.engine.events.recording import DeadLetter, Encryption, EventRecorder, Idempotency
-from quotapilot.engine.increase import IncreaseRequester, RequestLocks
 from quotapilot.engine.regression import BaselineAccess
-from quotapilot.engine.store import RuleStore, SeriesReader, SeriesStore
 from quotapilot.permissions import Needs
 from quotapilot.sources.s3 import S3SnapshotSource
 

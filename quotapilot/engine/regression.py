@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotapilot.domain import Reading
-from quotapilot.engine.alerts import Alert, Alerter
+from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.envvalues import RegressionWatch
 from quotapilot.permissions import LOADTEST_ROLE, Needs

@@ -67,13 +67,13 @@ def handle_engine(event: Any, context: Any = None) -> dict[str, Any]:
     except ValidationError as error:
         raise _invalid(error, "engine input") from None
     if action == wiring.ACTION_EXECUTE_INCREASE:
-        from quotapilot.engine.execute import execute_increase
+        from quotapilot.engine.approval.execute import execute_increase
 
         try:
             request = ExecuteIncreaseInput.model_validate(event)
         except ValidationError as error:
             raise _invalid(error, "execute_increase input") from None
-        from quotapilot.engine.approval import ApprovalRecords
+        from quotapilot.engine.approval.request import ApprovalRecords
 
         records = ApprovalRecords(config().monitoring_table)
         result = execute_increase(engine().actions, request, records)
@@ -126,9 +126,9 @@ def event_processor() -> Any:
         idempotent_function,
     )
 
+    from quotapilot.engine.collect.store import SeriesReader
     from quotapilot.engine.events.processor import EventProcessor
     from quotapilot.engine.events.recording import EventRecorder
-    from quotapilot.engine.store import SeriesReader
 
     settings = config()
     settings.require("events_table", "idempotency_table")
@@ -203,8 +203,8 @@ def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
 
 @cache
 def approval_desk() -> Any:
-    from quotapilot.engine.alerts import Alerter
-    from quotapilot.engine.approval import ApprovalDesk
+    from quotapilot.engine.act.alerts import Alerter
+    from quotapilot.engine.approval.desk import ApprovalDesk
     from quotapilot.engine.audit import AuditLog
 
     settings = config()

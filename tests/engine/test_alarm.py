@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 import pytest
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import CLEAR_BELOW, RAISE_AT, AlarmState, Watch, step
-from quotapilot.engine.decision import Action, Situation, decide
-from quotapilot.engine.exceptions import RuleError
-from quotapilot.engine.increase_paths import (
+from quotapilot.engine.decision.alarm import CLEAR_BELOW, RAISE_AT, AlarmState, Watch, step
+from quotapilot.engine.decision.decide import Action, Situation, decide
+from quotapilot.engine.decision.increase_paths import (
     DEFAULT_HORIZON_HOURS,
     IncreasePath,
     increase_path,
     warns_early,
 )
+from quotapilot.engine.exceptions import RuleError
 from quotapilot.engine.rules import AutomationLevel, Rule, rule_from_mapping
 
 HOUR, DAY = 3600.0, 86_400.0
@@ -154,8 +154,8 @@ def test_only_paths_slower_than_the_static_warning_warn_early():
 
 
 def test_observe_steps_both_watches_from_one_forecast():
-    from quotapilot.engine.alarm import observe
-    from quotapilot.engine.store import StoredSeries
+    from quotapilot.engine.collect.store import StoredSeries
+    from quotapilot.engine.decision.alarm import observe
     from quotapilot.forecast.base import Forecast
 
     series = StoredSeries(EC2, [0.0], [500.0], 1000.0).series(80.0)
@@ -184,7 +184,7 @@ def test_the_warning_alarm_raises_the_band_to_warning_only():
 
 
 def test_simulate_forecasts_at_the_engines_default_horizon():
-    from quotapilot.engine.replay import Point, replay
+    from quotapilot.engine.simulate.replay import Point, replay
     from tests.engine.fakes import GrowthForecaster
 
     forecaster = GrowthForecaster()

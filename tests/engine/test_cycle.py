@@ -140,7 +140,7 @@ def test_second_cycle_requests_nothing_twice_and_alerts_within_cooldown_once(sta
     assert first.alerts_sent == 3 and second.alerts_sent == 0 and second.alerts_suppressed == 2
     # the open request turns the second cycle's increase into the band's alert
     assert {d["action"] for d in second.decisions} == {"alert_emergency", "alert_warning"}
-    from quotapilot.engine.store import SeriesStore
+    from quotapilot.engine.collect.store import SeriesStore
 
     stored = SeriesStore(stack.config.monitoring_table).load([LAMBDA.in_account(A)])
     series = stored[LAMBDA.in_account(A)]

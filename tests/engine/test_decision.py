@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.decision import Action, Band, Situation, decide, is_business_hours
+from quotapilot.engine.decision.decide import Action, Band, Situation, decide, is_business_hours
 from quotapilot.engine.rules import AutomationLevel, Rule
 
 KEY = QuotaKey("aws", "lambda", "L-B99A9384", "us-east-1", "111111111111")

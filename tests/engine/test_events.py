@@ -9,11 +9,11 @@ import pytest
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.aws import make_client
+from quotapilot.engine.collect.store import StoredSeries
 from quotapilot.engine.cycle import Engine
 from quotapilot.engine.events.processor import EventProcessor
 from quotapilot.engine.events.recording import EventRecorder
 from quotapilot.engine.exceptions import MalformedEventError, UnknownEventError
-from quotapilot.engine.store import StoredSeries
 from tests.conftest import load_event
 from tests.engine.conftest import put_rules
 from tests.engine.fakes import FakeSource, GrowthForecaster, ServiceQuotasEndpoint

@@ -10,14 +10,14 @@ import yaml
 
 from quotapilot import wiring
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.alerts import Alerter, Cooldowns
-from quotapilot.engine.approval import ApprovalRecords
+from quotapilot.engine.act.alerts import Alerter, Cooldowns
+from quotapilot.engine.approval.execute import execute_increase
+from quotapilot.engine.approval.request import ApprovalRecords
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.aws import make_client
 from quotapilot.engine.config import EngineConfig
 from quotapilot.engine.cycle import Engine
 from quotapilot.engine.exceptions import ApprovalError, EngineConfigurationError
-from quotapilot.engine.execute import execute_increase
 from quotapilot.engine.models import ExecuteIncreaseInput
 from quotapilot.engine.regression import watch
 from quotapilot.envvalues import decode_watch
@@ -147,8 +147,8 @@ def test_execute_an_approved_increase(stack):
 
 
 def test_execute_does_not_report_an_increase_someone_else_is_filing(stack):
+    from quotapilot.engine.act.increase import RequestLocks
     from quotapilot.engine.exceptions import IncreaseInFlight
-    from quotapilot.engine.increase import RequestLocks
 
     endpoint = ServiceQuotasEndpoint()
     clients = AccountClients(stack.config.accounts)

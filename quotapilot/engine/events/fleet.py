@@ -9,9 +9,10 @@ import math
 from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
-from quotapilot.engine.alerts import Alert
+from quotapilot.engine.act.alerts import Alert
+from quotapilot.engine.collect.store import SeriesReader
 from quotapilot.engine.config import MemberAccount
-from quotapilot.engine.decision import (
+from quotapilot.engine.decision.decide import (
     Action,
     Band,
     Decision,
@@ -21,7 +22,6 @@ from quotapilot.engine.decision import (
 )
 from quotapilot.engine.events.handling import EventHandling
 from quotapilot.engine.rules import AutomationLevel
-from quotapilot.engine.store import SeriesReader
 
 #: Services whose quotas scale with another's (the reference design's dependencies).
 DEPENDENCIES: dict[str, tuple[str, ...]] = {

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
-from quotapilot.engine.actions import Actions, Outcome
-from quotapilot.engine.alerts import Alert, Alerter
+from quotapilot.engine.act.actions import Actions, Outcome
+from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.decision import Decision, Situation
+from quotapilot.engine.decision.decide import Decision, Situation
 from quotapilot.engine.models import QuotaEvent
 from quotapilot.engine.rules import AutomationLevel, Rule, RuleBook
 

@@ -17,10 +17,11 @@ from typing import Any
 
 from quotapilot import wiring
 from quotapilot.domain import QuotaKey, Reading
-from quotapilot.engine.actions import Actions
-from quotapilot.engine.alerts import Alerter
+from quotapilot.engine.act.actions import Actions
+from quotapilot.engine.act.alerts import Alerter
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.collect import SourceFactory
+from quotapilot.engine.collect.collection import SourceFactory
+from quotapilot.engine.collect.store import RuleStore, SeriesReader
 from quotapilot.engine.config import EngineConfig, MemberAccount
 from quotapilot.engine.events import fleet, single
 from quotapilot.engine.events.handling import EventHandling
@@ -28,7 +29,6 @@ from quotapilot.engine.events.recording import EventRecorder
 from quotapilot.engine.exceptions import EventValidationError
 from quotapilot.engine.models import parse_event
 from quotapilot.engine.rules import RuleBook
-from quotapilot.engine.store import RuleStore, SeriesReader
 
 Handler = Callable[[EventHandling], list[dict[str, Any]]]
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 from statistics import fmean
 from typing import Any
 
-from quotapilot.engine.alerts import Alert
-from quotapilot.engine.decision import Band, Situation, band_for
+from quotapilot.engine.act.alerts import Alert
+from quotapilot.engine.collect.store import SeriesReader
+from quotapilot.engine.decision.decide import Band, Situation, band_for
 from quotapilot.engine.events.handling import EventHandling
 from quotapilot.engine.rules import AutomationLevel, Rule
-from quotapilot.engine.store import SeriesReader
 
 SPIKE_HIGH, SPIKE_MEDIUM = 3.0, 2.0
 #: Spike severity -> the usage the decision should plan for, as a multiple of current usage.

@@ -11,12 +11,12 @@ from typing import Any
 
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.alerts import Alert, Alerter, Cooldowns
-from quotapilot.engine.approval import ApprovalStarter, IncreaseRequest
+from quotapilot.engine.act.alerts import Alert, Alerter, Cooldowns
+from quotapilot.engine.act.increase import IncreaseRequester, RequestLocks
+from quotapilot.engine.approval.request import ApprovalStarter, IncreaseRequest
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.config import EngineConfig
-from quotapilot.engine.decision import Action, Decision, Situation, decide
-from quotapilot.engine.increase import IncreaseRequester, RequestLocks
+from quotapilot.engine.decision.decide import Action, Decision, Situation, decide
 from quotapilot.engine.rules import Rule
 
 logger = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from quotapilot import permissions as p
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import AlarmState
 from quotapilot.engine.aws import UsesAws, from_item, to_item
+from quotapilot.engine.decision.alarm import AlarmState
 from quotapilot.engine.exceptions import RuleError
 from quotapilot.engine.rules import Rule, rule_from_mapping
 from quotapilot.permissions import Needs
@@ -97,7 +97,7 @@ class StoredSeries:
     times: list[float]
     values: list[float]
     limit: float | None
-    #: The forecast alarm's hysteresis state, kept between cycles (see ``engine.alarm``).
+    #: The forecast alarm's hysteresis state, kept between cycles (see ``engine.decision.alarm``).
     alarm: AlarmState = field(default_factory=AlarmState)
     #: Points before this time (epoch seconds, on the hour) are hourly means.
     hourly_until: float = 0.0

@@ -6,7 +6,7 @@ The reference design's semantics, made safe:
 
 * the band (warning/critical/emergency) comes from current utilisation; a forecaster that
   estimates the probability of exhaustion raises it to at least critical when its alarm is
-  up (exhaustion within the horizon is probable: see ``engine.alarm``), and to at least
+  up (exhaustion within the horizon is probable: see ``engine.decision.alarm``), and to at least
   warning when its warning alarm is (crossing the warning threshold within the horizon is);
   its point forecast is only reported. Situations without such a verdict (events, simple
   forecasters) take the band from the larger of current and predicted utilisation, as
