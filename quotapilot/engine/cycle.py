@@ -14,15 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
-from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.act.actions import Actions, Outcome
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.collect.collection import SourceFactory, aws_source_factory, collect
+from quotapilot.engine.collect.collection import SourceFactory, collect
 from quotapilot.engine.collect.store import RuleStore, SeriesStore, append
 from quotapilot.engine.config import EngineConfig, MemberAccount
 from quotapilot.engine.decision.alarm import AlarmState, observe
 from quotapilot.engine.decision.decide import Situation
-from quotapilot.engine.decision.forecasting import engine_forecaster
 from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, RuleBook, rule_for, rule_regions
 from quotapilot.forecast.base import Forecast, Forecaster
@@ -63,43 +61,28 @@ class CycleReport:
         self.decisions.append(outcome.done)
 
 
-class Engine:
+class Cycle:
+    """The engine function's scheduled run, over the collaborators its root built."""
+
     def __init__(
         self,
         config: EngineConfig,
         *,
-        source_factory: SourceFactory | None = None,
-        forecaster: Forecaster | None = None,
-        clients: AccountClients | None = None,
-        dynamodb: Any = None,
-        sns: Any = None,
-        stepfunctions: Any = None,
-        session: Any = None,
+        rules: RuleStore,
+        series: SeriesStore,
+        sources: SourceFactory,
+        forecaster: Forecaster,
+        actions: Actions,
+        audit: AuditLog,
     ) -> None:
-        config.require(
-            "monitoring_table",
-            "rules_table",
-            "log_table",
-            "alerts_topic_arn",
-            "approval_state_machine_arn",
-        )
         self.config = config
         self.accounts = config.accounts or (MemberAccount(""),)
-        self.source_factory = source_factory or aws_source_factory(session)
-        self.forecaster = forecaster or engine_forecaster()
-        self.clients = clients or AccountClients(config.accounts, session=session)
-        self.rules = RuleStore(config.rules_table, dynamodb, session=session)
-        self.series = SeriesStore(config.monitoring_table, dynamodb, session=session)
-        self.audit = AuditLog(config.log_table, dynamodb, session=session)
-        self.actions = Actions(
-            config,
-            clients=self.clients,
-            audit=self.audit,
-            dynamodb=dynamodb,
-            sns=sns,
-            stepfunctions=stepfunctions,
-            session=session,
-        )
+        self.rules = rules
+        self.series = series
+        self.sources = sources
+        self.forecaster = forecaster
+        self.actions = actions
+        self.audit = audit
 
     def run(self, now: datetime | None = None) -> CycleReport:
         now = now or datetime.now(UTC)
@@ -118,7 +101,7 @@ class Engine:
                 for region in rule_regions(rule, list(self.config.regions))
             )
         )
-        collection = collect(self.accounts, list(self.config.regions), keys, self.source_factory)
+        collection = collect(self.accounts, list(self.config.regions), keys, self.sources)
         for failure in collection.failures:
             report.failed("collect", failure.pop("error"), **failure)
         readings = self._measured(collection.readings, report)

@@ -10,7 +10,7 @@ from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.act.actions import HAPPENED
 from quotapilot.engine.aws import make_client
-from quotapilot.engine.cycle import Engine
+from quotapilot.engine.roots.engine import build
 from tests.engine.conftest import put_rules
 from tests.engine.fakes import FakeSource, FaultInjector, GrowthForecaster, ServiceQuotasEndpoint
 
@@ -53,7 +53,7 @@ def test_cycle_under_throttling_and_5xx(stack):
         for account in ACCOUNTS:
             client = endpoints[account].attach(make_client("service-quotas", region="us-east-1"))
             clients.inject("service-quotas", account, "us-east-1", faults.attach(client))
-        engine = Engine(
+        engine = build(
             stack.config,
             source_factory=lambda account, regions: sources[account.account],
             forecaster=GrowthForecaster(),
@@ -62,7 +62,7 @@ def test_cycle_under_throttling_and_5xx(stack):
             sns=sns,
             stepfunctions=sfn,
         )
-        return engine.run(at)
+        return engine.cycle.run(at)
 
     reports = [run(NOW + timedelta(minutes=5 * i)) for i in range(3)]
 

@@ -11,11 +11,10 @@ from typing import Any
 
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.act.alerts import Alert, Alerter, Cooldowns
+from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.act.increase import IncreaseRequester, RequestLocks
 from quotapilot.engine.approval.request import ApprovalStarter, IncreaseRequest
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.config import EngineConfig
 from quotapilot.engine.decision.decide import Action, Decision, Situation, decide
 from quotapilot.engine.rules import Rule
 
@@ -66,30 +65,23 @@ class _Tally:
 class Actions:
     """What the engine does about a decision: alert, request, or ask for approval."""
 
+    #: Increase requests are made per account and region, as the decisions come.
+    builds = (IncreaseRequester,)
+
     def __init__(
         self,
-        config: EngineConfig,
         *,
         clients: AccountClients,
         audit: AuditLog,
-        dynamodb: Any = None,
-        sns: Any = None,
-        stepfunctions: Any = None,
-        session: Any = None,
+        alerter: Alerter,
+        locks: RequestLocks,
+        approvals: ApprovalStarter,
     ) -> None:
-        self.config = config
         self.clients = clients
         self.audit = audit
-        self.locks = RequestLocks(config.monitoring_table, dynamodb, session=session)
-        self.alerter = Alerter(
-            config.alerts_topic_arn,
-            Cooldowns(config.monitoring_table, dynamodb, session=session),
-            sns,
-            session=session,
-        )
-        self.approvals = ApprovalStarter(
-            config.approval_state_machine_arn, stepfunctions, session=session
-        )
+        self.alerter = alerter
+        self.locks = locks
+        self.approvals = approvals
         self._open: dict[tuple[str, str], set[tuple[str, str]] | None] = {}
 
     def begin(self) -> None:
@@ -112,16 +104,7 @@ class Actions:
         slot = (key.account, key.region)
         if slot not in self._open:
             try:
-                client = self.requester(key).client
-                found: set[tuple[str, str]] = set()
-                for status in ("PENDING", "CASE_OPENED"):
-                    pages = client.get_paginator("list_requested_service_quota_change_history")
-                    for page in pages.paginate(Status=status):
-                        found |= {
-                            (r["ServiceCode"], r["QuotaCode"])
-                            for r in page.get("RequestedQuotas", [])
-                        }
-                self._open[slot] = found
+                self._open[slot] = self.requester(key).open_quotas()
             except Exception as error:  # an optimisation; the requester re-checks
                 logger.warning("open requests unknown for %s: %s", slot, error)
                 self._open[slot] = None

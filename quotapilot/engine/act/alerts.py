@@ -117,7 +117,6 @@ class Alerter(UsesAws):
     service = "sns"
     permissions = (
         Needs(("sns:Publish",), p.TOPIC_ALERTS, "publish quota alerts and approval requests"),
-        *Cooldowns.permissions,
     )
 
     def __init__(

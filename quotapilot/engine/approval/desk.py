@@ -17,7 +17,7 @@ from quotapilot import wiring
 from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.aws import UsesAws, error_code, from_item, to_item
-from quotapilot.engine.exceptions import ApprovalError
+from quotapilot.engine.exceptions import ApprovalError, NotAnApproverError
 from quotapilot.permissions import Needs
 
 DENIED_ERROR = wiring.APPROVAL_DENIED_ERROR
@@ -25,7 +25,8 @@ TOKEN_TTL = timedelta(days=30)
 
 
 class ApprovalDesk(UsesAws):
-    """The approval function's logic: park task tokens, take decisions from approvers."""
+    """The approval function's logic: park task tokens, take decisions from approvers (its
+    alerter notifies them)."""
 
     service = "dynamodb"
     permissions = (
@@ -40,7 +41,6 @@ class ApprovalDesk(UsesAws):
             "complete the approval task; these take the task token, not a resource ARN "
             "(IAM can't scope them)",
         ),
-        Needs(("sns:Publish",), p.TOPIC_ALERTS, "notify approvers"),
     )
 
     def __init__(
@@ -221,7 +221,7 @@ class ApprovalDesk(UsesAws):
                     now=now,
                 )
                 self.audit.flush()
-            raise ApprovalError("not an approver", caller=caller_arn, request_id=request_id)
+            raise NotAnApproverError("not an approver", caller=caller_arn, request_id=request_id)
         if decision not in ("approve", "deny"):
             raise ApprovalError("decision must be approve or deny", decision=decision)
         status = "approved" if decision == "approve" else "denied"

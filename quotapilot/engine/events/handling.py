@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.act.actions import Actions, Outcome
 from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.decision.decide import Decision, Situation
-from quotapilot.engine.models import QuotaEvent
 from quotapilot.engine.rules import AutomationLevel, Rule, RuleBook
+
+if TYPE_CHECKING:  # the event models need Powertools, which building the parts does not
+    from quotapilot.engine.models import QuotaEvent
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,6 @@ from quotapilot.engine.events import fleet, single
 from quotapilot.engine.events.handling import EventHandling
 from quotapilot.engine.events.recording import EventRecorder
 from quotapilot.engine.exceptions import EventValidationError
-from quotapilot.engine.models import parse_event
 from quotapilot.engine.rules import RuleBook
 
 Handler = Callable[[EventHandling], list[dict[str, Any]]]
@@ -56,6 +55,9 @@ class EventProcessor:
         self.sources = sources
 
     def handle(self, raw: Any, now: datetime | None = None) -> dict[str, Any]:
+        # Here, not at the top: the event models need Powertools, building the parts doesn't.
+        from quotapilot.engine.models import parse_event
+
         now = now or datetime.now(UTC)
         event_id = (
             raw.get("id")
