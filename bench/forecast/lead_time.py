@@ -12,7 +12,7 @@ then and decides. The engine collects every five minutes; two histories are comp
 
 Methods:
 
-* static: an alert when the latest utilisation is at least 80%;
+* static: an alert when the latest utilization is at least 80%;
 * exhaustion-week / exhaustion-month: the engine's code at its defaults (``SeasonalForecaster``,
   the horizon of the quota's increase path, ``decide``) with the exhaustion alarm only
   (exhaustion within the horizon is probable): the engine before this change is

@@ -41,7 +41,7 @@ class CycleReport:
     increases_requested: int = 0
     approvals_requested: int = 0
     audit_unwritten: int = 0
-    max_utilisation: float = 0.0
+    max_utilization: float = 0.0
 
     def failed(self, stage: str, error: BaseException | str, **where: str) -> None:
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
@@ -53,7 +53,7 @@ class CycleReport:
         decision = outcome.decision
         if outcome.error is not None:
             self.failed("act", outcome.error, quota=str(decision.key), action=decision.action.value)
-        self.max_utilisation = max(self.max_utilisation, min(decision.utilization, 1e9))
+        self.max_utilization = max(self.max_utilization, min(decision.utilization, 1e9))
         self.increases_requested += outcome.filed
         self.approvals_requested += outcome.approval_started
         self.alerts_sent += outcome.alerts_sent

@@ -139,7 +139,7 @@ def test_the_alarm_raises_the_band_and_the_point_forecast_no_longer_does():
     raised = decide(rule(), Situation(EC2, 500.0, 1000.0, 900.0, forecast_alarm=True), NOON)
     assert raised is not None and raised.action is Action.ALERT_CRITICAL
     assert "exhaustion" in raised.reason
-    # the current utilisation still decides on its own (the static thresholds)
+    # the current utilization still decides on its own (the static thresholds)
     static = decide(rule(), Situation(EC2, 960.0, 1000.0, 500.0, forecast_alarm=False), NOON)
     assert static is not None and static.action is Action.ALERT_EMERGENCY
     # without a verdict (events, simple forecasters), the point forecast sets the band
@@ -173,7 +173,7 @@ def test_the_warning_alarm_raises_the_band_to_warning_only():
     warned = decide(rule(), below, NOON)
     assert warned is not None and warned.action is Action.ALERT_WARNING
     assert "warning threshold" in warned.reason
-    # it never lowers a band: current utilisation at 92% is still an emergency
+    # it never lowers a band: current utilization at 92% is still an emergency
     high = Situation(EC2, 960.0, 1000.0, 960.0, forecast_alarm=False, forecast_warning=True)
     assert decide(rule(), high, NOON).action is Action.ALERT_EMERGENCY
     # and escalation to an increase still needs the exhaustion alarm

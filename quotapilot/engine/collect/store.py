@@ -115,7 +115,7 @@ class StoredSeries:
         return Series(self.key, self.times, self.values, self.limit, warning)
 
 
-def _utilisation(series: StoredSeries) -> float | None:
+def _utilization(series: StoredSeries) -> float | None:
     if not series.values or not series.limit:
         return None
     return round(float(series.values[-1]) / float(series.limit) * 100.0, 2)
@@ -202,7 +202,8 @@ class SeriesStore(SeriesReader):
                                 # the monitoring table's by-service index: quotas near
                                 # their limit, per service, without reading every series
                                 "service": s.key.service,
-                                "utilisation": _utilisation(s),
+                                # (the attribute's stored name keeps its spelling)
+                                "utilisation": _utilization(s),
                                 "updated_at": now.isoformat(),
                                 "ttl": ttl,
                             }

@@ -22,7 +22,7 @@ MAX_EVENT_DEPTH = 32
 def count(function: str, **values: float) -> None:
     metrics.add_dimension(name="function", value=function)
     for name, value in values.items():
-        unit = MetricUnit.Percent if name == wiring.METRIC_MAX_UTILISATION else MetricUnit.Count
+        unit = MetricUnit.Percent if name == wiring.METRIC_MAX_UTILIZATION else MetricUnit.Count
         metrics.add_metric(name=name, unit=unit, value=value)
     metrics.flush_metrics()
 

@@ -86,7 +86,7 @@ def _cycle() -> dict[str, Any]:
                 f["stage"] == "collect" for f in report.failures
             ),
             wiring.METRIC_ACTION_FAILURES: sum(f["stage"] == "act" for f in report.failures),
-            wiring.METRIC_MAX_UTILISATION: report.max_utilisation,
+            wiring.METRIC_MAX_UTILIZATION: report.max_utilization,
         },
     )
     return {k: v for k, v in asdict(report).items() if k != "decisions"} | {
