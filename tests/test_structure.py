@@ -111,3 +111,18 @@ def test_no_module_imports_itself_through_others():
     graph = {name: imports(name, path, known) for name, path in known.items()}
     found = {frozenset(c) for c in cycles(graph)}
     assert found <= KNOWN_CYCLES, sorted(sorted(c) for c in found - KNOWN_CYCLES)
+
+
+#: The longest a module may grow: past this, it holds more than one thing.
+MAX_MODULE_LINES = 350
+
+
+def test_every_module_is_small():
+    # quotapilot/components/ is checked with its own split (automation.py is being divided).
+    long = {
+        str(path.relative_to(PACKAGE.parent)): lines
+        for path in PACKAGE.rglob("*.py")
+        if "components" not in path.relative_to(PACKAGE).parts
+        and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
