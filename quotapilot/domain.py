@@ -263,7 +263,7 @@ class Finding:
         return self.severity is Severity.BLOCK
 
 
-def utilisation(usage: float, limit: float | None) -> float:
+def utilization(usage: float, limit: float | None) -> float:
     """Usage as a percentage of the limit; 0 for unlimited quotas, inf for a zero limit in use."""
     if limit is None:
         return 0.0

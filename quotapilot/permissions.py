@@ -1,14 +1,19 @@
 """What AWS access each piece of Lambda code declares it needs.
 
-Engine actions declare their needs as class attributes (as Cloud Custodian's actions declare
-``permissions``); the components build each function's IAM policy from those declarations, so
-least privilege can't drift from the code. A declaration names a *logical* resource; the
-component maps it to the ARN it created.
+The class that makes a call declares it, as a class attribute ``permissions`` (as Cloud
+Custodian's resources and actions do); a class that creates objects on demand names their
+classes in ``builds``. A function's needs are those of every object its composition root
+builds (:func:`needs_of` walks them), and the components build each function's IAM policy
+from those, so least privilege can't drift from the code. A declaration names a *logical*
+resource; the component maps it to the ARN it created.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from types import MethodType
 from typing import Final
 
 # Logical resources a declaration can name.
@@ -72,3 +77,87 @@ class Needs:
                 raise ValueError(f"{action!r} is not one exact IAM action")
         if not self.why:
             raise ValueError("a permission needs a reason")
+
+
+def merge(declarations: Iterable[Needs]) -> tuple[Needs, ...]:
+    """One Needs per logical resource: actions unioned (sorted), reasons joined."""
+    actions: dict[str, set[str]] = {}
+    why: dict[str, list[str]] = {}
+    for needs in declarations:
+        actions.setdefault(needs.resource, set()).update(needs.actions)
+        reasons = why.setdefault(needs.resource, [])
+        if needs.why not in reasons:
+            reasons.append(needs.why)
+    return tuple(Needs(tuple(sorted(actions[r])), r, "; ".join(why[r])) for r in sorted(actions))
+
+
+class _Walk:
+    """Finds the classes that declare ``permissions``, in the order first met."""
+
+    def __init__(self) -> None:
+        self.found: list[type] = []
+        self._classes: set[type] = set()
+        self._objects: set[int] = set()
+
+    def cls(self, cls: type) -> None:
+        """A class, and the classes it creates objects of on demand (its ``builds``)."""
+        if cls in self._classes:
+            return
+        self._classes.add(cls)
+        if getattr(cls, "permissions", None):
+            self.found.append(cls)
+        for built in getattr(cls, "builds", ()):
+            self.cls(built)
+
+    def objects(self, *roots: object) -> None:
+        """Objects, and everything reachable from them: attributes, containers, bound
+        methods. Only the package's own objects are looked into (a botocore client is a
+        leaf)."""
+        pending = list(reversed(roots))
+        while pending:
+            value = pending.pop()
+            if id(value) in self._objects or isinstance(value, _LEAVES):
+                continue
+            self._objects.add(id(value))
+            if isinstance(value, Mapping):
+                inside: list[object] = list(value.values())
+            elif isinstance(value, list | tuple | set | frozenset):
+                inside = list(value)
+            elif isinstance(value, partial):
+                inside = [value.func, *value.args, *value.keywords.values()]
+            elif isinstance(value, MethodType):
+                inside = [value.__self__]
+            elif type(value).__module__.split(".")[0] == _PACKAGE:
+                self.cls(type(value))
+                inside = list(getattr(value, "__dict__", {}).values())
+            else:
+                continue
+            pending.extend(reversed(inside))
+
+
+_PACKAGE = __name__.split(".")[0]
+_LEAVES = (str, bytes, int, float, type, type(None))
+
+
+def declaring_classes(*roots: object) -> tuple[type, ...]:
+    """The classes that declare ``permissions`` among those of the objects reachable from
+    ``roots`` and of the objects they build on demand, in the order first met."""
+    walk = _Walk()
+    walk.objects(*roots)
+    return tuple(walk.found)
+
+
+def needs_of(*roots: object) -> tuple[Needs, ...]:
+    """What the objects reachable from ``roots`` need, merged per logical resource."""
+    return _declared(declaring_classes(*roots))
+
+
+def class_needs(cls: type) -> tuple[Needs, ...]:
+    """What an object of ``cls`` needs, with the objects it builds, merged per resource."""
+    walk = _Walk()
+    walk.cls(cls)
+    return _declared(tuple(walk.found))
+
+
+def _declared(classes: tuple[type, ...]) -> tuple[Needs, ...]:
+    return merge(n for cls in classes for n in cls.permissions)  # type: ignore[attr-defined]

@@ -48,7 +48,6 @@ ACTION_REGRESSION_WATCH: Final = "regression_watch"
 ACTION_EXECUTE_INCREASE: Final = "execute_increase"
 # Approval function actions.
 ACTION_APPROVAL_REQUEST: Final = "request"  # from the state machine, with the task token
-ACTION_APPROVAL_DECIDE: Final = "decide"  # from an approver, through the function URL
 
 # Events on quotapilot's custom bus.
 EVENT_SOURCE: Final = "quotapilot"
@@ -91,6 +90,7 @@ TABLE_KEYS: Final = {
 #: Secondary indexes for people and dashboards (the engine itself reads by key): table env
 #: name -> (index name, partition attribute and type, sort attribute and type).
 TABLE_INDEXES: Final = {
+    # The names are stored (the table's index, its items' attribute): they keep their spelling.
     ENV_MONITORING_TABLE: ("by-service-utilisation", ("service", "S"), ("utilisation", "N")),
     ENV_LOG_TABLE: ("by-action-time", ("kind", "S"), ("at", "S")),
     ENV_EVENTS_TABLE: ("by-type-time", ("detail_type", "S"), ("received_at", "S")),
@@ -113,4 +113,8 @@ METRIC_ACTION_FAILURES: Final = "ActionFailures"
 METRIC_EVENTS_PROCESSED: Final = "EventsProcessed"
 METRIC_EVENTS_REJECTED: Final = "EventsRejected"  # malformed or unknown: sent to the DLQ
 METRIC_REGRESSIONS: Final = "QuotaRegressions"  # serving limit below load-test
-METRIC_MAX_UTILISATION: Final = "MaxUtilisation"  # percent, the highest of the cycle
+#: Percent, the highest of the cycle. The published name keeps its spelling: dashboards,
+#: alarms and the metric's history read it.
+METRIC_MAX_UTILIZATION: Final = "MaxUtilisation"
+#: The earlier name of the constant, for ``quotapilot.components`` until it moves over.
+METRIC_MAX_UTILISATION: Final = METRIC_MAX_UTILIZATION

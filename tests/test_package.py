@@ -6,7 +6,7 @@ import sys
 import pytest
 
 import quotapilot
-from quotapilot.domain import QuotaKey, normalise_limit, utilisation
+from quotapilot.domain import QuotaKey, normalise_limit, utilization
 from quotapilot.exceptions import InputError, QuotapilotError, SnapshotError
 
 
@@ -65,10 +65,10 @@ def test_key_binds_an_account_without_changing_identity_of_the_quota():
         QuotaKey("azure", "x", "y")  # type: ignore[arg-type]
 
 
-def test_utilisation_handles_unlimited_and_zero_limits():
-    assert utilisation(50, 200) == 25.0
-    assert utilisation(5, None) == 0.0
-    assert utilisation(1, 0) == float("inf")
+def test_utilization_handles_unlimited_and_zero_limits():
+    assert utilization(50, 200) == 25.0
+    assert utilization(5, None) == 0.0
+    assert utilization(1, 0) == float("inf")
 
 
 def test_help_answers_without_importing_cloud_sdks():

@@ -43,10 +43,10 @@ from bench.engine.fake_cloud import (
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.aws import to_item
+from quotapilot.engine.collect.store import SeriesStore, StoredSeries
 from quotapilot.engine.config import EngineConfig, MemberAccount
-from quotapilot.engine.cycle import Engine
-from quotapilot.engine.forecasting import CurrentValueForecaster, engine_forecaster
-from quotapilot.engine.store import SeriesStore, StoredSeries
+from quotapilot.engine.decision.forecasting import CurrentValueForecaster, engine_forecaster
+from quotapilot.engine.roots.engine import build
 from quotapilot.forecast.base import Forecast, Series
 
 ACCOUNT = "111111111111"
@@ -131,7 +131,7 @@ def run_ours(data: dict[QuotaKey, tuple[float, list[float]]]) -> tuple[float, di
     clients = AccountClients(config.accounts)
     clients.inject("service-quotas", ACCOUNT, "us-east-1", FakeServiceQuotas())
     source = FakeSource(ACCOUNT, {key: (limit, v[-1]) for key, (limit, v) in data.items()})
-    engine = Engine(
+    engine = build(
         config,
         source_factory=lambda account, regions: source,
         forecaster=forecaster,
@@ -141,7 +141,7 @@ def run_ours(data: dict[QuotaKey, tuple[float, list[float]]]) -> tuple[float, di
         stepfunctions=FakeStepFunctions(),
     )
     began = time.process_time()
-    report = engine.run(NOW)
+    report = engine.cycle.run(NOW)
     elapsed = time.process_time() - began
     assert report.quotas_evaluated == len(data), report.failures[:3]
     return elapsed, dict(db.calls), type(forecaster).__name__

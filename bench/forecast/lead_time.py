@@ -7,12 +7,12 @@ Every 6 hours from day 7, each method looks at the history the engine would have
 then and decides. The engine collects every five minutes; two histories are compared:
 
 * week: the last 7 days (what the store kept before: 2016 five-minute points);
-* month: what the store keeps now (``engine.store.retained``: the last week as collected and
+* month: what the store keeps now (``engine.collect.store.retained``: the last week as collected and
   four weeks before it as hourly means).
 
 Methods:
 
-* static: an alert when the latest utilisation is at least 80%;
+* static: an alert when the latest utilization is at least 80%;
 * exhaustion-week / exhaustion-month: the engine's code at its defaults (``SeasonalForecaster``,
   the horizon of the quota's increase path, ``decide``) with the exhaustion alarm only
   (exhaustion within the horizon is probable): the engine before this change is
@@ -30,8 +30,9 @@ default horizon is that path's (API: VPCs, 7 d; review: EC2 vCPUs, 14 d; support
 quota AWS marks not adjustable, 28 d). Lead time = exhaustion - first alert (0 for a miss). A
 false alarm is an alert on a series that never runs out; precision and recall count series.
 "In time" is the share of exhausting series alerted at least the path's typical time to an
-increase before exhaustion (half its horizon: see ``engine.increase_paths``). MASE = the point
-forecast's mean absolute error at the horizon over the naive (current value) forecast's.
+increase before exhaustion (half its horizon: see ``engine.decision.increase_paths``). MASE =
+the point forecast's mean absolute error at the horizon over the naive (current value)
+forecast's.
 """
 
 from __future__ import annotations
@@ -45,11 +46,11 @@ import numpy as np
 
 from bench.forecast.corpus import DAY, HOUR, LIMIT, T0, Trace, real, synthetic
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import AlarmState, step
-from quotapilot.engine.decision import Situation, decide
-from quotapilot.engine.increase_paths import warns_early
+from quotapilot.engine.collect.store import HOURLY_WINDOW_S, MAX_POINTS, RAW_WINDOW_S, retained
+from quotapilot.engine.decision.alarm import AlarmState, step
+from quotapilot.engine.decision.decide import Situation, decide
+from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import AutomationLevel, Rule
-from quotapilot.engine.store import HOURLY_WINDOW_S, MAX_POINTS, RAW_WINDOW_S, retained
 from quotapilot.forecast import Series
 from quotapilot.forecast.model import SeasonalForecaster
 

@@ -36,7 +36,7 @@ def number_in(
 
 #: Percent of a limit kept free; 100 would leave nothing to use.
 buffer_pct = number_in(0, 100, high_open=True)
-#: Utilisation (percent) from which a quota is reported as low on headroom.
+#: Utilization (percent) from which a quota is reported as low on headroom.
 percent = number_in(0, 100)
 #: Seconds: anything positive and finite.
 seconds = number_in(0, low_open=True)

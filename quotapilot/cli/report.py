@@ -45,7 +45,7 @@ def report(
         raise InputError("must be at least 1", field="--days")
     points = {}
     if history is not None:
-        from quotapilot.engine.history import read_history
+        from quotapilot.engine.simulate.history import read_history
 
         points = read_history(history)
     source = open_source(quotas)

@@ -33,9 +33,9 @@ def simulate(
     extras.require("engine", "quotapilot simulate")
     if plot is not None:
         extras.require("plot", "--plot")
-    from quotapilot.engine.forecasting import engine_forecaster
-    from quotapilot.engine.history import read_history, read_rules
-    from quotapilot.engine.replay import decision_rows, replay
+    from quotapilot.engine.decision.forecasting import engine_forecaster
+    from quotapilot.engine.simulate.history import read_history, read_rules
+    from quotapilot.engine.simulate.replay import decision_rows, replay
 
     points = read_history(history)
     rule_list = read_rules(rules)
@@ -49,7 +49,7 @@ def simulate(
     else:
         _print_table(rows)
     if plot is not None:
-        from quotapilot.engine.plot import plot_replays
+        from quotapilot.engine.simulate.plot import plot_replays
 
         plot_replays(replays, plot)
         typer.echo(f"plot written to {plot}", err=True)

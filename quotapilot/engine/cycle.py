@@ -14,17 +14,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
-from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.actions import Actions
-from quotapilot.engine.alarm import AlarmState, observe
+from quotapilot.engine.act.actions import Actions, Outcome
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.collect import SourceFactory, aws_source_factory, collect
+from quotapilot.engine.collect.collection import SourceFactory, collect
+from quotapilot.engine.collect.store import RuleStore, SeriesStore, append
 from quotapilot.engine.config import EngineConfig, MemberAccount
-from quotapilot.engine.decision import Situation
-from quotapilot.engine.forecasting import engine_forecaster
-from quotapilot.engine.increase_paths import warns_early
+from quotapilot.engine.decision.alarm import AlarmState, observe
+from quotapilot.engine.decision.decide import Situation
+from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, RuleBook, rule_for, rule_regions
-from quotapilot.engine.store import RuleStore, SeriesStore, append
 from quotapilot.forecast.base import Forecast, Forecaster
 
 logger = logging.getLogger(__name__)
@@ -43,51 +41,48 @@ class CycleReport:
     increases_requested: int = 0
     approvals_requested: int = 0
     audit_unwritten: int = 0
-    max_utilisation: float = 0.0
+    max_utilization: float = 0.0
 
     def failed(self, stage: str, error: BaseException | str, **where: str) -> None:
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
         self.failures.append({"stage": stage, **where, "error": text})
         logger.warning("cycle: %s failed", stage, extra={"where": where, "error": text})
 
+    def fold(self, outcome: Outcome) -> None:
+        """Count in what carrying out one decision did."""
+        decision = outcome.decision
+        if outcome.error is not None:
+            self.failed("act", outcome.error, quota=str(decision.key), action=decision.action.value)
+        self.max_utilization = max(self.max_utilization, min(decision.utilization, 1e9))
+        self.increases_requested += outcome.filed
+        self.approvals_requested += outcome.approval_started
+        self.alerts_sent += outcome.alerts_sent
+        self.alerts_suppressed += outcome.alerts_suppressed
+        self.decisions.append(outcome.done)
 
-class Engine:
+
+class Cycle:
+    """The engine function's scheduled run, over the collaborators its root built."""
+
     def __init__(
         self,
         config: EngineConfig,
         *,
-        source_factory: SourceFactory | None = None,
-        forecaster: Forecaster | None = None,
-        clients: AccountClients | None = None,
-        dynamodb: Any = None,
-        sns: Any = None,
-        stepfunctions: Any = None,
-        session: Any = None,
+        rules: RuleStore,
+        series: SeriesStore,
+        sources: SourceFactory,
+        forecaster: Forecaster,
+        actions: Actions,
+        audit: AuditLog,
     ) -> None:
-        config.require(
-            "monitoring_table",
-            "rules_table",
-            "log_table",
-            "alerts_topic_arn",
-            "approval_state_machine_arn",
-        )
         self.config = config
         self.accounts = config.accounts or (MemberAccount(""),)
-        self.source_factory = source_factory or aws_source_factory(session)
-        self.forecaster = forecaster or engine_forecaster()
-        self.clients = clients or AccountClients(config.accounts, session=session)
-        self.rules = RuleStore(config.rules_table, dynamodb, session=session)
-        self.series = SeriesStore(config.monitoring_table, dynamodb, session=session)
-        self.audit = AuditLog(config.log_table, dynamodb, session=session)
-        self.actions = Actions(
-            config,
-            clients=self.clients,
-            audit=self.audit,
-            dynamodb=dynamodb,
-            sns=sns,
-            stepfunctions=stepfunctions,
-            session=session,
-        )
+        self.rules = rules
+        self.series = series
+        self.sources = sources
+        self.forecaster = forecaster
+        self.actions = actions
+        self.audit = audit
 
     def run(self, now: datetime | None = None) -> CycleReport:
         now = now or datetime.now(UTC)
@@ -106,7 +101,7 @@ class Engine:
                 for region in rule_regions(rule, list(self.config.regions))
             )
         )
-        collection = collect(self.accounts, list(self.config.regions), keys, self.source_factory)
+        collection = collect(self.accounts, list(self.config.regions), keys, self.sources)
         for failure in collection.failures:
             report.failed("collect", failure.pop("error"), **failure)
         readings = self._measured(collection.readings, report)
@@ -116,8 +111,6 @@ class Engine:
                 key, reading, rule_for(rules, key), forecasts.get(key), alarms.get(key), report, now
             )
         report.quotas_evaluated = len(readings)
-        report.alerts_sent = self.actions.alerter.sent
-        report.alerts_suppressed = self.actions.alerter.suppressed
         report.audit_unwritten = self.audit.flush()
         return report
 
@@ -186,7 +179,7 @@ class Engine:
         key: QuotaKey, rules: RuleBook, readings: dict[QuotaKey, Reading]
     ) -> float | None:
         """The rule's warning threshold, for quotas whose increases take so long that the
-        engine warns ahead of it (``engine.increase_paths.warns_early``); else None."""
+        engine warns ahead of it (``engine.decision.increase_paths.warns_early``); else None."""
         rule = rule_for(rules, key)
         if rule is None or not warns_early(key, readings[key].quota.adjustable, rule.increase_path):
             return None
@@ -224,4 +217,6 @@ class Engine:
             "exhaustion_probability": chance,
             "rule": rule.rule_id,
         }
-        self.actions.operate(rule, seen, now, by=ENGINE, observed=observed, report=report)
+        outcome = self.actions.operate(rule, seen, now, by=ENGINE, observed=observed)
+        if outcome is not None:
+            report.fold(outcome)

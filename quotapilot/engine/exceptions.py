@@ -29,6 +29,10 @@ class ApprovalError(EngineError):
     """An approval decision was refused (unknown request, not an approver, already decided)."""
 
 
+class NotAnApproverError(ApprovalError):
+    """The caller is not one of the configured approvers."""
+
+
 class IncreaseInFlight(EngineError):
     """Another run holds the lock for this increase and has not recorded a request yet: the
     approval workflow retries rather than report it filed."""

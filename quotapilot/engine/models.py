@@ -211,7 +211,8 @@ def _id(raw: dict[str, Any]) -> str | None:
 
 
 class IncreaseRequestModel(Strict):
-    """The approval state machine's input (see quotapilot.engine.approval.IncreaseRequest)."""
+    """The approval state machine's input (see
+    :class:`quotapilot.engine.approval.request.IncreaseRequest`)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 

@@ -1,86 +1,66 @@
-"""What each Lambda function may do, computed from the declarations of the classes it uses.
+"""What each Lambda function may do: computed from the objects its composition root builds.
 
+Each function's root (:mod:`quotapilot.engine.roots`) is built on :data:`PLAN_CONFIG`, a
+configuration naming every table, topic and state machine; building makes no client and no
+call. :func:`quotapilot.permissions.needs_of` walks what was built and collects the
+``permissions`` each object's class declares (and those of the classes it builds on demand).
 The components build each function's IAM policy from :data:`FUNCTION_NEEDS`; a test records
-every AWS operation the engine's tests make and checks it is declared here, so least privilege
-can't drift from the code.
+every AWS operation the engine's tests make and checks it is declared here, and the twin
+checks each planned policy grants exactly what its function called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from quotapilot import wiring
-from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.alerts import Alerter, Cooldowns
-from quotapilot.engine.approval import ApprovalDesk, ApprovalRecords, ApprovalStarter
-from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.collect import Collector
-from quotapilot.engine.increase import IncreaseRequester, RequestLocks
-from quotapilot.engine.recording import DeadLetter, Encryption, EventRecorder, Idempotency
-from quotapilot.engine.regression import BaselineAccess
-from quotapilot.engine.store import RuleStore, SeriesReader, SeriesStore
-from quotapilot.permissions import Needs
-from quotapilot.sources.s3 import S3SnapshotSource
+from quotapilot.engine.config import EngineConfig, MemberAccount
+from quotapilot.engine.roots import approval, engine, events
+from quotapilot.forecast import CurrentValueForecaster
+from quotapilot.permissions import Needs, declaring_classes, merge, needs_of
 
-#: The classes each function's code runs (each declares ``permissions``).
-FUNCTION_CLASSES: Mapping[str, tuple[type, ...]] = MappingProxyType(
+__all__ = ["FUNCTION_ENV", "FUNCTION_NEEDS", "actions_of", "classes_of", "merge"]
+
+_PLAN = "plan"
+#: Every setting a root requires, with stand-in values: what the roots are built on here.
+PLAN_CONFIG = EngineConfig(
+    monitoring_table=_PLAN,
+    rules_table=_PLAN,
+    log_table=_PLAN,
+    events_table=_PLAN,
+    idempotency_table=_PLAN,
+    alerts_topic_arn=_PLAN,
+    events_topic_arn=_PLAN,
+    event_bus=_PLAN,
+    approval_state_machine_arn=_PLAN,
+    approvers=frozenset({_PLAN}),
+    accounts=(MemberAccount("000000000000", "arn:aws:iam::000000000000:role/plan"),),
+    regions=("us-east-1",),
+    environment=_PLAN,
+)
+
+#: How each function's parts are built on a configuration.
+FUNCTION_ROOTS: Mapping[str, Callable[[EngineConfig], object]] = MappingProxyType(
     {
-        wiring.FUNCTION_ENGINE: (
-            RuleStore,
-            Collector,
-            AccountClients,
-            SeriesStore,
-            Alerter,
-            Cooldowns,
-            RequestLocks,
-            IncreaseRequester,
-            ApprovalStarter,
-            AuditLog,
-            Encryption,
-            BaselineAccess,
-            S3SnapshotSource,
-            ApprovalRecords,
+        # The forecaster makes no AWS call; the current-value one spares the plan loading
+        # the model (the components run without the engine's extra).
+        wiring.FUNCTION_ENGINE: lambda config: engine.build(
+            config, forecaster=CurrentValueForecaster()
         ),
-        wiring.FUNCTION_EVENTS: (
-            EventRecorder,
-            Idempotency,
-            DeadLetter,
-            RuleStore,
-            Collector,
-            AccountClients,
-            SeriesReader,
-            Alerter,
-            Cooldowns,
-            RequestLocks,
-            IncreaseRequester,
-            ApprovalStarter,
-            AuditLog,
-            Encryption,
-        ),
-        wiring.FUNCTION_APPROVAL: (ApprovalDesk, AuditLog, Encryption),
+        wiring.FUNCTION_EVENTS: events.build,
+        wiring.FUNCTION_APPROVAL: approval.build,
     }
 )
 
 
-def merge(declarations: tuple[Needs, ...]) -> tuple[Needs, ...]:
-    """One Needs per logical resource: actions unioned (sorted), reasons joined."""
-    actions: dict[str, set[str]] = {}
-    why: dict[str, list[str]] = {}
-    for needs in declarations:
-        actions.setdefault(needs.resource, set()).update(needs.actions)
-        reasons = why.setdefault(needs.resource, [])
-        if needs.why not in reasons:
-            reasons.append(needs.why)
-    return tuple(Needs(tuple(sorted(actions[r])), r, "; ".join(why[r])) for r in sorted(actions))
-
-
-def _needs_of(classes: tuple[type, ...]) -> tuple[Needs, ...]:
-    return merge(tuple(n for cls in classes for n in cls.permissions))  # type: ignore[attr-defined]
+def classes_of(function: str) -> tuple[type, ...]:
+    """The classes among a function's parts that declare what they call."""
+    return declaring_classes(FUNCTION_ROOTS[function](PLAN_CONFIG))
 
 
 FUNCTION_NEEDS: Mapping[str, tuple[Needs, ...]] = MappingProxyType(
-    {name: _needs_of(classes) for name, classes in FUNCTION_CLASSES.items()}
+    {name: needs_of(build(PLAN_CONFIG)) for name, build in FUNCTION_ROOTS.items()}
 )
 
 

@@ -17,21 +17,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from quotapilot import wiring
 from quotapilot.domain import Reading
-from quotapilot.engine.alerts import Alert, Alerter
+from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
+from quotapilot.engine.exceptions import EngineConfigurationError
 from quotapilot.envvalues import RegressionWatch
 from quotapilot.permissions import LOADTEST_ROLE, Needs
+from quotapilot.sources.aws import AwsSource
 from quotapilot.sources.base import QuotaSource
-
-
-class BaselineAccess:
-    """What reading the load-test quotas takes: a role in the load-test account, or the
-    snapshot object (the S3 reader declares that one)."""
-
-    permissions = (
-        Needs(("sts:AssumeRole",), LOADTEST_ROLE, "read the load-test account's quotas"),
-    )
+from quotapilot.sources.s3 import S3SnapshotSource
 
 
 @dataclass
@@ -110,3 +105,34 @@ def watch(
 
         report.seasonal = season_warnings(config.levels, serving, alerter, audit, now)
     return report
+
+
+class RegressionWatcher:
+    """The watch as the engine function runs it, on the stack's configuration."""
+
+    #: The load-test quotas are read through a role in the load-test account (an AWS source
+    #: with that role) or from the snapshot object the stack uploaded.
+    permissions = (
+        Needs(("sts:AssumeRole",), LOADTEST_ROLE, "read the load-test account's quotas"),
+    )
+    builds = (AwsSource, S3SnapshotSource)
+
+    def __init__(
+        self,
+        config: RegressionWatch | None,
+        alerter: Alerter,
+        audit: AuditLog,
+        *,
+        open_source: Callable[[str], QuotaSource] | None = None,
+    ) -> None:
+        self.config = config
+        self.alerter = alerter
+        self.audit = audit
+        self.open_source = open_source
+
+    def run(self, now: datetime | None = None) -> WatchReport:
+        if self.config is None:
+            raise EngineConfigurationError(
+                "is not set", path=wiring.ENV_REGRESSION_WATCH, setting="regression_watch"
+            )
+        return watch(self.config, self.alerter, self.audit, open_source=self.open_source, now=now)

@@ -1,13 +1,14 @@
 """Forecasting quota usage: many series at once, with graceful fallbacks.
 
 ``default_forecaster()`` is what the engine and ``quotapilot simulate`` use. Importing this
-package does not import scikit-learn; the model does, on first use.
+package imports neither numpy nor scikit-learn (the forecasting extra): the models do, on
+first use, and :class:`CurrentValueForecaster` needs neither.
 """
 
 from __future__ import annotations
 
 from quotapilot.forecast.base import Forecast, Forecaster, Series
-from quotapilot.forecast.simple import CurrentValueForecaster, TrendForecaster
+from quotapilot.forecast.current import CurrentValueForecaster
 
 __all__ = [
     "CurrentValueForecaster",
@@ -25,6 +26,10 @@ def __getattr__(name: str):
         from quotapilot.forecast.model import SeasonalForecaster
 
         return SeasonalForecaster
+    if name == "TrendForecaster":
+        from quotapilot.forecast.simple import TrendForecaster
+
+        return TrendForecaster
     raise AttributeError(name)
 
 

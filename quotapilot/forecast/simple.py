@@ -1,4 +1,5 @@
-"""Forecasters for when there is too little history for a model, and the floor to beat."""
+"""The trend forecaster, for series with too little history for the model, and the cleaning
+both models share. The floor to beat is :mod:`quotapilot.forecast.current`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from quotapilot.forecast.base import Forecast, Series
+from quotapilot.forecast.current import CurrentValueForecaster, exhaustion
+
+__all__ = ["CurrentValueForecaster", "TrendForecaster", "clean", "exhaustion"]
 
 
 def clean(series: Series) -> tuple[np.ndarray, np.ndarray]:
@@ -24,42 +28,6 @@ def clean(series: Series) -> tuple[np.ndarray, np.ndarray]:
     t, y = t[order], y[order]
     last = np.append(t[1:] != t[:-1], True)
     return t[last], y[last]
-
-
-def exhaustion(
-    now_value: float, slope_per_s: float, limit: float | None, lookahead_s: float
-) -> float | None:
-    if limit is None:
-        return None
-    if now_value >= limit:
-        return 0.0
-    if slope_per_s <= 0:
-        return None
-    seconds = (limit - now_value) / slope_per_s
-    return seconds if seconds <= lookahead_s else None
-
-
-class CurrentValueForecaster:
-    """Predicts no change: for series with almost no history."""
-
-    def forecast(self, series: Sequence[Series], horizon_s: float) -> list[Forecast]:
-        out = []
-        for s in series:
-            _, y = clean(s)
-            last = float(y[-1]) if len(y) else 0.0
-            spread = float(np.ptp(y)) if len(y) > 1 else 0.0
-            out.append(
-                Forecast(
-                    s.key,
-                    horizon_s,
-                    last,
-                    last + spread,
-                    exhaustion(last + spread, 0.0, s.limit, horizon_s),
-                    0.2 if len(y) else 0.0,
-                    "current",
-                )
-            )
-        return out
 
 
 class TrendForecaster:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from quotapilot.engine.runtime import handle_approval, logger
+from quotapilot.engine.runtime.approval import handle, logger
 
 
 @logger.inject_lambda_context
 def handler(event, context):
-    return handle_approval(event, context)
+    return handle(event, context)

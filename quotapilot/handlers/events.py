@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from quotapilot.engine.runtime import handle_event, logger
+from quotapilot.engine.runtime.events import handle, logger
 
 
 @logger.inject_lambda_context
 def handler(event, context):
-    return handle_event(event, context)
+    return handle(event, context)

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from quotapilot.domain import utilisation
+from quotapilot.domain import utilization
 from quotapilot.ledger.base import QuotaLine
 
 BAR_WIDTH = 20
@@ -18,7 +18,7 @@ def bar(usage: float, limit: float | None) -> Text:
     """A bar filled in proportion to usage/limit; green, yellow past 80 %, red past 100 %."""
     if limit is None:
         return Text("·" * BAR_WIDTH, style="dim")
-    percent = utilisation(usage, limit)
+    percent = utilization(usage, limit)
     filled = BAR_WIDTH if percent >= 100 else round(BAR_WIDTH * percent / 100)
     style = "red" if percent > 100 else "yellow" if percent >= 80 else "green"
     return Text("█" * filled, style=style) + Text("░" * (BAR_WIDTH - filled), style="dim")

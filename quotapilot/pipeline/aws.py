@@ -1,7 +1,7 @@
 """AWS increases for the pipeline: Service Quotas requests, Support cases for quotas the API
 can't raise, and polling both until the new limit is visible.
 
-Filing reuses the engine's :class:`~quotapilot.engine.increase.IncreaseRequester` (open-request
+Filing reuses the engine's :class:`~quotapilot.engine.act.increase.IncreaseRequester` (open-request
 check, ``SupportCaseAllowed``, the lost-response race) and its Support case text. The engine's
 DynamoDB lock is replaced by :class:`RunLocks`: a pipeline has no table, and the open-request
 listing by quota is what keeps two runs from asking twice.
@@ -15,15 +15,15 @@ from typing import Any
 
 from quotapilot import permissions as p
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.aws import UsesAws, error_code, make_client
-from quotapilot.engine.increase import (
+from quotapilot.engine.act.increase import (
     IncreaseRequester,
     support_case_fields,
     support_case_subject,
 )
+from quotapilot.engine.aws import UsesAws, error_code, make_client
 from quotapilot.permissions import Needs
-from quotapilot.pipeline.clouds import AWS_HOME_REGION, aws_region
 from quotapilot.pipeline.polls import Poll, PollState, grant_visible
+from quotapilot.pipeline.regions import AWS_HOME_REGION, aws_region
 from quotapilot.pipeline.requests import IncreaseRequest, Method, Status, with_status
 
 #: Service Quotas says it is done with these requests and the limit did not move.
@@ -36,7 +36,7 @@ class RunLocks:
     """The engine's lock interface for one pipeline run: nothing shared to lock, and never a
     support case for a long-pending request (the engine's scheduled cycle owns those)."""
 
-    def acquire(self, key: QuotaKey, desired: float, now: datetime) -> None:
+    def acquire(self, key: QuotaKey, desired: float, now: datetime, owner: str = "") -> None:
         return None
 
     def claim_case(self, request_id: str, now: datetime) -> bool:

@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from quotapilot.pipeline.regions import AWS_HOME_REGION, aws_region
+
 if TYPE_CHECKING:
     from google.cloud.cloudquotas_v1 import CloudQuotasClient
 
     from quotapilot.pipeline.requests import IncreaseRequest
-
-#: Global AWS quotas (IAM, S3, CloudFront) and the Support API live in us-east-1.
-AWS_HOME_REGION = "us-east-1"
-
-
-def aws_region(region: str) -> str:
-    return AWS_HOME_REGION if region == "global" else region
 
 
 class Clouds:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
-from quotapilot.engine.replay import Point
+from quotapilot.engine.simulate.replay import Point
 from quotapilot.sources.base import SourceResult
 
 DEFAULT_BELOW_PCT = 30.0

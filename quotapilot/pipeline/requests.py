@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.decision import estimate_monthly_cost
+from quotapilot.engine.decision.decide import estimate_monthly_cost
 from quotapilot.engine.rules import AutomationLevel, Rule
 from quotapilot.exceptions import InputError
 from quotapilot.pipeline.documents import number, read_json, text

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from quotapilot.domain import Reading
-from quotapilot.engine.alerts import Alert, Alerter
+from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.pipeline.seasons import QuotaLevel, season_need
 from quotapilot.sources.base import SourceResult

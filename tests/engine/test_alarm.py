@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 import pytest
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import CLEAR_BELOW, RAISE_AT, AlarmState, Watch, step
-from quotapilot.engine.decision import Action, Situation, decide
-from quotapilot.engine.exceptions import RuleError
-from quotapilot.engine.increase_paths import (
+from quotapilot.engine.decision.alarm import CLEAR_BELOW, RAISE_AT, AlarmState, Watch, step
+from quotapilot.engine.decision.decide import Action, Situation, decide
+from quotapilot.engine.decision.increase_paths import (
     DEFAULT_HORIZON_HOURS,
     IncreasePath,
     increase_path,
     warns_early,
 )
+from quotapilot.engine.exceptions import RuleError
 from quotapilot.engine.rules import AutomationLevel, Rule, rule_from_mapping
 
 HOUR, DAY = 3600.0, 86_400.0
@@ -139,7 +139,7 @@ def test_the_alarm_raises_the_band_and_the_point_forecast_no_longer_does():
     raised = decide(rule(), Situation(EC2, 500.0, 1000.0, 900.0, forecast_alarm=True), NOON)
     assert raised is not None and raised.action is Action.ALERT_CRITICAL
     assert "exhaustion" in raised.reason
-    # the current utilisation still decides on its own (the static thresholds)
+    # the current utilization still decides on its own (the static thresholds)
     static = decide(rule(), Situation(EC2, 960.0, 1000.0, 500.0, forecast_alarm=False), NOON)
     assert static is not None and static.action is Action.ALERT_EMERGENCY
     # without a verdict (events, simple forecasters), the point forecast sets the band
@@ -154,8 +154,8 @@ def test_only_paths_slower_than_the_static_warning_warn_early():
 
 
 def test_observe_steps_both_watches_from_one_forecast():
-    from quotapilot.engine.alarm import observe
-    from quotapilot.engine.store import StoredSeries
+    from quotapilot.engine.collect.store import StoredSeries
+    from quotapilot.engine.decision.alarm import observe
     from quotapilot.forecast.base import Forecast
 
     series = StoredSeries(EC2, [0.0], [500.0], 1000.0).series(80.0)
@@ -173,7 +173,7 @@ def test_the_warning_alarm_raises_the_band_to_warning_only():
     warned = decide(rule(), below, NOON)
     assert warned is not None and warned.action is Action.ALERT_WARNING
     assert "warning threshold" in warned.reason
-    # it never lowers a band: current utilisation at 92% is still an emergency
+    # it never lowers a band: current utilization at 92% is still an emergency
     high = Situation(EC2, 960.0, 1000.0, 960.0, forecast_alarm=False, forecast_warning=True)
     assert decide(rule(), high, NOON).action is Action.ALERT_EMERGENCY
     # and escalation to an increase still needs the exhaustion alarm
@@ -184,7 +184,7 @@ def test_the_warning_alarm_raises_the_band_to_warning_only():
 
 
 def test_simulate_forecasts_at_the_engines_default_horizon():
-    from quotapilot.engine.replay import Point, replay
+    from quotapilot.engine.simulate.replay import Point, replay
     from tests.engine.fakes import GrowthForecaster
 
     forecaster = GrowthForecaster()

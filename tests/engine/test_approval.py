@@ -10,13 +10,9 @@ from botocore.stub import ANY, Stubber
 
 from quotapilot import wiring
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alerts import Alerter
-from quotapilot.engine.approval import (
-    ApprovalDesk,
-    ApprovalStarter,
-    IncreaseRequest,
-    request_id_for,
-)
+from quotapilot.engine.act.alerts import Alerter
+from quotapilot.engine.approval.desk import ApprovalDesk
+from quotapilot.engine.approval.request import ApprovalStarter, IncreaseRequest, request_id_for
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.aws import make_client
 from quotapilot.engine.exceptions import ApprovalError

@@ -11,8 +11,8 @@ from quotapilot import wiring
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.aws import make_client
-from quotapilot.engine.cycle import Engine
 from quotapilot.engine.permissions import actions_of
+from quotapilot.engine.roots.engine import build
 from tests.engine.conftest import put_rules
 from tests.engine.fakes import FakeSource, GrowthForecaster, ServiceQuotasEndpoint
 
@@ -33,12 +33,12 @@ def engine_for(stack, sources, endpoint, forecaster=None, clients=None):
                 region,
                 endpoint.attach(make_client("service-quotas", region=region)),
             )
-    return Engine(
+    return build(
         stack.config,
         source_factory=lambda account, regions: sources[account.account],
         forecaster=forecaster or GrowthForecaster(),
         clients=clients,
-    )
+    ).cycle
 
 
 RULES = (
@@ -140,7 +140,7 @@ def test_second_cycle_requests_nothing_twice_and_alerts_within_cooldown_once(sta
     assert first.alerts_sent == 3 and second.alerts_sent == 0 and second.alerts_suppressed == 2
     # the open request turns the second cycle's increase into the band's alert
     assert {d["action"] for d in second.decisions} == {"alert_emergency", "alert_warning"}
-    from quotapilot.engine.store import SeriesStore
+    from quotapilot.engine.collect.store import SeriesStore
 
     stored = SeriesStore(stack.config.monitoring_table).load([LAMBDA.in_account(A)])
     series = stored[LAMBDA.in_account(A)]
@@ -190,11 +190,11 @@ def test_engine_refuses_to_start_without_its_tables():
     from quotapilot.engine.exceptions import EngineConfigurationError
 
     with pytest.raises(EngineConfigurationError, match="QUOTAPILOT_MONITORING_TABLE"):
-        Engine(EngineConfig())
+        build(EngineConfig())
 
 
 def test_a_warm_engine_starts_each_cycle_afresh(stack):
-    """Lambda reuses the Engine between cycles: counts and open-request knowledge reset."""
+    """Lambda reuses the cycle between runs: counts and open-request knowledge reset."""
     put_rules(stack, RULES[2])  # vpc alert_only
     sources = {A: FakeSource(A, {VPC: (5, 4)}), B: FakeSource(B, {})}
     engine = engine_for(stack, sources, ServiceQuotasEndpoint())

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.decision import Action, Band, Situation, decide, is_business_hours
+from quotapilot.engine.decision.decide import Action, Band, Situation, decide, is_business_hours
 from quotapilot.engine.rules import AutomationLevel, Rule
 
 KEY = QuotaKey("aws", "lambda", "L-B99A9384", "us-east-1", "111111111111")
@@ -98,7 +98,7 @@ def test_business_hours_are_weekdays_nine_to_six_utc():
 @pytest.mark.parametrize(
     ("overrides", "situation", "action", "new_limit"),
     [
-        # the predicted utilisation counts when it is the larger
+        # the predicted utilization counts when it is the larger
         ({}, seen(100.0, predicted=960.0), A.EMERGENCY_INCREASE, 2000.0),
         # multiplier, rounded up
         ({"auto_increase_multiplier": 1.33}, seen(6.0, limit=7.0), A.AUTO_INCREASE, 10.0),

@@ -9,11 +9,11 @@ import pytest
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
 from quotapilot.engine.aws import make_client
-from quotapilot.engine.cycle import Engine
-from quotapilot.engine.events import EventProcessor
+from quotapilot.engine.collect.store import StoredSeries
+from quotapilot.engine.events.processor import EventProcessor
+from quotapilot.engine.events.recording import EventRecorder
 from quotapilot.engine.exceptions import MalformedEventError, UnknownEventError
-from quotapilot.engine.recording import EventRecorder
-from quotapilot.engine.store import StoredSeries
+from quotapilot.engine.roots.engine import build
 from tests.conftest import load_event
 from tests.engine.conftest import put_rules
 from tests.engine.fakes import FakeSource, GrowthForecaster, ServiceQuotasEndpoint
@@ -45,12 +45,19 @@ def processor(stack, values=None, regions=("us-east-1",)):
         )
         return source
 
-    engine = Engine(
+    engine = build(
         stack.config, source_factory=factory, forecaster=GrowthForecaster(), clients=clients
     )
     recorder = EventRecorder(stack.config.events_table)
     return EventProcessor(
-        stack.config, engine.actions, engine.rules, engine.series, recorder, factory
+        stack.config,
+        actions=engine.actions,
+        audit=engine.audit,
+        alerter=engine.alerter,
+        rules=engine.rules,
+        series=engine.series,
+        recorder=recorder,
+        sources=factory,
     ), endpoint
 
 

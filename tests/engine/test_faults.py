@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.actions import HAPPENED
+from quotapilot.engine.act.actions import HAPPENED
 from quotapilot.engine.aws import make_client
-from quotapilot.engine.cycle import Engine
+from quotapilot.engine.roots.engine import build
 from tests.engine.conftest import put_rules
 from tests.engine.fakes import FakeSource, FaultInjector, GrowthForecaster, ServiceQuotasEndpoint
 
@@ -53,7 +53,7 @@ def test_cycle_under_throttling_and_5xx(stack):
         for account in ACCOUNTS:
             client = endpoints[account].attach(make_client("service-quotas", region="us-east-1"))
             clients.inject("service-quotas", account, "us-east-1", faults.attach(client))
-        engine = Engine(
+        engine = build(
             stack.config,
             source_factory=lambda account, regions: sources[account.account],
             forecaster=GrowthForecaster(),
@@ -62,7 +62,7 @@ def test_cycle_under_throttling_and_5xx(stack):
             sns=sns,
             stepfunctions=sfn,
         )
-        return engine.run(at)
+        return engine.cycle.run(at)
 
     reports = [run(NOW + timedelta(minutes=5 * i)) for i in range(3)]
 
@@ -104,7 +104,7 @@ def test_cycle_under_throttling_and_5xx(stack):
 def test_an_alert_whose_sender_died_is_sent_again_once_the_claim_is_stale(stack):
     """A run that claimed the cooldown and died before publishing must not silence the band
     for the whole cooldown: the claim stays "sending" and is free again after STALE_SEND."""
-    from quotapilot.engine.alerts import STALE_SEND, Alert, Alerter, Cooldowns
+    from quotapilot.engine.act.alerts import STALE_SEND, Alert, Alerter, Cooldowns
 
     cooldowns = Cooldowns(stack.config.monitoring_table)
     day = timedelta(days=1)

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from quotapilot import envvalues, wiring
-from quotapilot.engine import runtime
 from quotapilot.engine.exceptions import MalformedEventError, UnknownEventError
+from quotapilot.engine.runtime import approval, engine, events
 from tests.conftest import load_event
 
 
@@ -33,11 +33,12 @@ def deployed(stack, monkeypatch):
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    for cached in (runtime.config, runtime.engine, runtime.event_processor, runtime.approval_desk):
-        cached.cache_clear()
+    cached = (engine.config, engine.parts, events.parts, approval.parts)
+    for built in cached:
+        built.cache_clear()
     yield stack
-    for cached in (runtime.config, runtime.engine, runtime.event_processor, runtime.approval_desk):
-        cached.cache_clear()
+    for built in cached:
+        built.cache_clear()
 
 
 def test_events_handler_is_idempotent(deployed, lambda_context):

@@ -10,8 +10,8 @@ from botocore.stub import Stubber
 
 from quotapilot import wiring
 from quotapilot.domain import QuotaKey
+from quotapilot.engine.act.increase import IncreaseRequester, RequestLocks
 from quotapilot.engine.aws import make_client
-from quotapilot.engine.increase import IncreaseRequester, RequestLocks
 from quotapilot.engine.permissions import actions_of
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -23,7 +23,8 @@ def test_public_names():
 def test_decision_code_imports_no_cloud_sdk():
     # simulate and the decision run without boto3, Powertools or pydantic
     code = (
-        "import sys, quotapilot.engine, quotapilot.engine.replay, quotapilot.engine.history;"
+        "import sys, quotapilot.engine, quotapilot.engine.simulate.replay,"
+        " quotapilot.engine.simulate.history;"
         "print(sorted(m for m in ('boto3', 'botocore', 'aws_lambda_powertools', 'pydantic', "
         "'matplotlib') if m in sys.modules))"
     )

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 from quotapilot import wiring
-from quotapilot.engine.permissions import FUNCTION_CLASSES, FUNCTION_NEEDS, actions_of
+from quotapilot.engine.permissions import FUNCTION_NEEDS, actions_of, classes_of
 from quotapilot.permissions import LOGICAL_RESOURCES, NO_RESOURCE_SCOPE, Needs
 
 ENGINE = Path(__file__).resolve().parents[2] / "quotapilot" / "engine"
@@ -21,7 +21,7 @@ def test_every_function_has_needs():
 
 
 def test_every_class_declares_its_permissions():
-    for classes in FUNCTION_CLASSES.values():
+    for classes in map(classes_of, wiring.FUNCTIONS):
         for cls in classes:
             declared = cls.__dict__.get("permissions") or getattr(cls, "permissions", ())
             assert declared, f"{cls.__name__} declares no permissions"
@@ -47,7 +47,7 @@ def test_least_privilege_per_function():
 def _client_methods() -> set[str]:
     """Every ``<something>.client.<method>(`` / ``self.client.<method>(`` call in the engine."""
     found = set()
-    for path in ENGINE.glob("*.py"):
+    for path in ENGINE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 owner = node.func.value
@@ -78,3 +78,55 @@ def test_function_env_names_come_from_wiring():
     # what the handlers require at cold start is among what the components set
     assert wiring.ENV_IDEMPOTENCY_TABLE in FUNCTION_ENV[wiring.FUNCTION_EVENTS]
     assert wiring.ENV_APPROVERS in FUNCTION_ENV[wiring.FUNCTION_APPROVAL]
+
+
+#: IAM service prefix -> botocore's service name, where they differ.
+BOTOCORE_SERVICE = {"servicequotas": "service-quotas", "states": "stepfunctions"}
+#: IAM actions with no API operation of the same name (each with why); none so far.
+IAM_ONLY: frozenset[str] = frozenset()
+
+
+def _declared_anywhere() -> set[str]:
+    """Every action named in a ``Needs(...)`` in the package's source, and in FUNCTION_NEEDS."""
+    found = {a for f in FUNCTION_NEEDS for a in actions_of(f)}
+    for path in (ENGINE.parent).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Needs"
+                and node.args
+                and isinstance(node.args[0], ast.Tuple)
+            ):
+                found |= {e.value for e in node.args[0].elts if isinstance(e, ast.Constant)}
+    return found
+
+
+def test_every_declared_action_is_an_operation_of_its_service():
+    import botocore.session
+
+    session = botocore.session.get_session()
+    declared = _declared_anywhere()
+    assert {"sts:AssumeRole", "servicequotas:ListServiceQuotas", "s3:GetObject"} <= declared
+    unknown = []
+    for action in sorted(declared - IAM_ONLY):
+        prefix, _, operation = action.partition(":")
+        model = session.get_service_model(BOTOCORE_SERVICE.get(prefix, prefix))
+        if operation not in model.operation_names:
+            unknown.append(action)
+    assert unknown == []
+
+
+def test_computing_the_policies_needs_only_the_core_install():
+    """The components compute FUNCTION_NEEDS during ``pulumi up``, where the engine's extra
+    (Powertools, numpy, scikit-learn) may be missing: building the roots loads none of it,
+    and no AWS SDK either (building makes no client)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, quotapilot.engine.permissions as p; p.FUNCTION_NEEDS;"
+        "print(sorted(m for m in ('aws_lambda_powertools', 'numpy', 'sklearn', 'boto3', "
+        "'botocore') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

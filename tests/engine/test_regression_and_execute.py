@@ -10,16 +10,16 @@ import yaml
 
 from quotapilot import wiring
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.alerts import Alerter, Cooldowns
-from quotapilot.engine.approval import ApprovalRecords
+from quotapilot.engine.act.alerts import Alerter, Cooldowns
+from quotapilot.engine.approval.execute import execute_increase
+from quotapilot.engine.approval.request import ApprovalRecords
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.aws import make_client
 from quotapilot.engine.config import EngineConfig
-from quotapilot.engine.cycle import Engine
 from quotapilot.engine.exceptions import ApprovalError, EngineConfigurationError
-from quotapilot.engine.execute import execute_increase
 from quotapilot.engine.models import ExecuteIncreaseInput
 from quotapilot.engine.regression import watch
+from quotapilot.engine.roots.engine import build
 from quotapilot.envvalues import decode_watch
 from quotapilot.sources.snapshot import SnapshotSource
 from tests.conftest import load_event
@@ -107,7 +107,7 @@ def test_execute_an_approved_increase(stack):
         "us-east-1",
         endpoint.attach(make_client("service-quotas", region="us-east-1")),
     )
-    engine = Engine(
+    engine = build(
         stack.config,
         source_factory=lambda a, r: None,
         forecaster=GrowthForecaster(),
@@ -147,15 +147,15 @@ def test_execute_an_approved_increase(stack):
 
 
 def test_execute_does_not_report_an_increase_someone_else_is_filing(stack):
+    from quotapilot.engine.act.increase import RequestLocks
     from quotapilot.engine.exceptions import IncreaseInFlight
-    from quotapilot.engine.increase import RequestLocks
 
     endpoint = ServiceQuotasEndpoint()
     clients = AccountClients(stack.config.accounts)
     clients.inject("service-quotas", "111111111111", "us-east-1",
                    endpoint.attach(make_client("service-quotas", region="us-east-1")))  # fmt: skip
-    engine = Engine(stack.config, source_factory=lambda a, r: None,
-                    forecaster=GrowthForecaster(), clients=clients)  # fmt: skip
+    engine = build(stack.config, source_factory=lambda a, r: None,
+                   forecaster=GrowthForecaster(), clients=clients)  # fmt: skip
     event = ExecuteIncreaseInput.model_validate(load_event("engine_execute_increase"))
     stack.clients["dynamodb"].put_item(
         TableName=stack.config.monitoring_table,

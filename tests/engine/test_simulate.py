@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quotapilot.cli.app import main
-from quotapilot.engine.forecasting import CurrentValueForecaster
+from quotapilot.engine.decision.forecasting import CurrentValueForecaster
 
 HEADER = "timestamp,service,code,region,usage,limit\n"
 START = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday, business hours
@@ -19,7 +19,7 @@ START = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday, business hours
 def _current_value_forecaster(monkeypatch):
     # The decisions below are computed by hand against "predicted = current usage".
     monkeypatch.setattr(
-        "quotapilot.engine.forecasting.engine_forecaster", lambda: CurrentValueForecaster()
+        "quotapilot.engine.decision.forecasting.engine_forecaster", lambda: CurrentValueForecaster()
     )
 
 

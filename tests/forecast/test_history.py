@@ -8,7 +8,7 @@ import numpy as np
 
 from bench.engine.fake_cloud import FakeDynamoDB
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.store import (
+from quotapilot.engine.collect.store import (
     HOUR_S,
     HOURLY_WINDOW_S,
     MAX_POINTS,

@@ -80,7 +80,7 @@ def run_alone(unpacked: Path, runtime: Path, code: str) -> subprocess.CompletedP
 FORECAST = """
 import handler
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.forecasting import engine_forecaster
+from quotapilot.engine.decision.forecasting import engine_forecaster
 from quotapilot.forecast.base import Series
 times = [i * 300.0 for i in range(288)]
 series = Series(QuotaKey("aws", "lambda", "L-B99A9384", "us-east-1"), times,

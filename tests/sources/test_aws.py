@@ -378,14 +378,17 @@ def test_open_source_aws_is_lazy():
 def test_declared_permissions_are_the_operations_the_source_calls():
     import botocore.session
 
+    from quotapilot.permissions import class_needs
+
     session = botocore.session.get_session()
     prefixes = {"servicequotas": "service-quotas", "cloudwatch": "cloudwatch", "sts": "sts"}
-    declared = {action for needs in AwsSource.needs for action in needs.actions}
+    declared = {action for needs in class_needs(AwsSource) for action in needs.actions}
     assert declared == {
         "servicequotas:ListServiceQuotas",
         "servicequotas:ListAWSDefaultServiceQuotas",
         "cloudwatch:GetMetricData",
         "sts:AssumeRole",
+        "sts:GetCallerIdentity",
     }
     for action in declared:
         prefix, _, operation = action.partition(":")

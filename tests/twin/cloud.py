@@ -246,7 +246,10 @@ class Twin:
                     TableName=table,
                     Key={"pk": {"S": f"approval#{execution['name']}"}, "sk": {"S": "approval"}},
                 ).get("Item")
-                if record and record["status"]["S"] not in ("pending",):
+                # moto creates an updated item with its key first, then sets its attributes:
+                # a record caught in between has no status yet (it is being parked)
+                status = (record or {}).get("status", {}).get("S", "pending")
+                if status != "pending":
                     waiting.append(execution["name"])
             if not waiting:
                 return

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from quotapilot.exceptions import SourceError
+from quotapilot.permissions import MEMBER_ACCOUNT_ROLE, NO_RESOURCE_SCOPE, Needs
 
 if TYPE_CHECKING:
     import boto3
@@ -25,6 +26,16 @@ GLOBAL_REGION = "us-east-1"
 
 class AwsClients:
     """Hands out (and caches) one client per (service, region) for one account."""
+
+    permissions = (
+        Needs(("sts:AssumeRole",), MEMBER_ACCOUNT_ROLE, "read quotas in member accounts"),
+        Needs(
+            ("sts:GetCallerIdentity",),
+            NO_RESOURCE_SCOPE,
+            "which account the clients read, when nothing names it; GetCallerIdentity "
+            "supports no resource scope",
+        ),
+    )
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from quotapilot.domain import Quota, QuotaKey, Reading, Unknown, Usage
-from quotapilot.permissions import MEMBER_ACCOUNT_ROLE, NO_RESOURCE_SCOPE, Needs
+from quotapilot.permissions import NO_RESOURCE_SCOPE, Needs
 from quotapilot.sources.aws.clients import GLOBAL_REGION, AwsClients
 from quotapilot.sources.aws.limits import read_service_limits
 from quotapilot.sources.aws.usage import is_rate_quota, read_usage
@@ -29,20 +29,20 @@ class AwsSource:
     account through an assumed role.
     """
 
-    #: The IAM actions a collection makes; the components build the reader's policy from these.
-    needs: tuple[Needs, ...] = (
+    #: The calls the source makes itself; its clients (:class:`AwsClients`) declare theirs.
+    permissions: tuple[Needs, ...] = (
         Needs(
             ("servicequotas:ListServiceQuotas", "servicequotas:ListAWSDefaultServiceQuotas"),
             NO_RESOURCE_SCOPE,
-            "limits per service; the Service Quotas list actions take no resource ARN",
+            "limits per service; the Service Quotas list actions support no resource scope",
         ),
         Needs(
             ("cloudwatch:GetMetricData",),
             NO_RESOURCE_SCOPE,
-            "AWS/Usage metrics; GetMetricData has no resource-level permissions",
+            "AWS/Usage metrics; GetMetricData supports no resource scope",
         ),
-        Needs(("sts:AssumeRole",), MEMBER_ACCOUNT_ROLE, "read quotas of member accounts"),
     )
+    builds = (AwsClients,)
 
     def __init__(
         self,

@@ -1,5 +1,4 @@
-"""Declarations for what the event processor needs beyond the engine's actions: recording
-events, Powertools idempotency, and the dead-letter queue."""
+"""The events table: every event the processor receives, accepted or rejected, once."""
 
 from __future__ import annotations
 
@@ -51,38 +50,3 @@ class EventRecorder(UsesAws):
         except ClientError as error:
             if error_code(error) != "ConditionalCheckFailedException":  # recorded by a retry
                 raise
-
-
-class Idempotency:
-    """Powertools idempotency's DynamoDB persistence layer makes these calls."""
-
-    permissions = (
-        Needs(
-            ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
-            p.TABLE_IDEMPOTENCY,
-            "Powertools idempotency records",
-        ),
-    )
-
-
-class DeadLetter:
-    """Lambda's asynchronous invocation sends events that fail every retry to the function's
-    dead-letter queue, with the function's role."""
-
-    permissions = (
-        Needs(
-            ("sqs:SendMessage",), p.DEAD_LETTER_QUEUE, "failed events go to the dead-letter queue"
-        ),
-    )
-
-
-class Encryption:
-    """Tables, topics and the queue are encrypted with the stack's key."""
-
-    permissions = (
-        Needs(
-            ("kms:Decrypt", "kms:GenerateDataKey"),
-            p.KMS_KEY,
-            "read and write the stack's encrypted tables, topics and queue",
-        ),
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quotapilot.engine.replay import QuotaReplay
+from quotapilot.engine.simulate.replay import QuotaReplay
 
 _MARKERS = {
     "alert_warning": ("#e6a700", "v"),

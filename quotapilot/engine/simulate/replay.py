@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import AlarmState, observe
-from quotapilot.engine.decision import Action, Decision, Situation, decide
-from quotapilot.engine.increase_paths import warns_early
+from quotapilot.engine.collect.store import retained
+from quotapilot.engine.decision.alarm import AlarmState, observe
+from quotapilot.engine.decision.decide import Action, Decision, Situation, decide
+from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, rule_for
-from quotapilot.engine.store import retained
 from quotapilot.forecast.base import Forecast, Forecaster, Series
 
 

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from quotapilot import permissions as p
 from quotapilot.domain import QuotaKey
-from quotapilot.engine.alarm import AlarmState
 from quotapilot.engine.aws import UsesAws, from_item, to_item
+from quotapilot.engine.decision.alarm import AlarmState
 from quotapilot.engine.exceptions import RuleError
 from quotapilot.engine.rules import Rule, rule_from_mapping
 from quotapilot.permissions import Needs
@@ -97,7 +97,7 @@ class StoredSeries:
     times: list[float]
     values: list[float]
     limit: float | None
-    #: The forecast alarm's hysteresis state, kept between cycles (see ``engine.alarm``).
+    #: The forecast alarm's hysteresis state, kept between cycles (see ``engine.decision.alarm``).
     alarm: AlarmState = field(default_factory=AlarmState)
     #: Points before this time (epoch seconds, on the hour) are hourly means.
     hourly_until: float = 0.0
@@ -115,7 +115,7 @@ class StoredSeries:
         return Series(self.key, self.times, self.values, self.limit, warning)
 
 
-def _utilisation(series: StoredSeries) -> float | None:
+def _utilization(series: StoredSeries) -> float | None:
     if not series.values or not series.limit:
         return None
     return round(float(series.values[-1]) / float(series.limit) * 100.0, 2)
@@ -125,16 +125,13 @@ def _series_key(key: QuotaKey) -> dict[str, Any]:
     return {"pk": {"S": f"series#{key}"}, "sk": {"S": "series"}}
 
 
-class SeriesStore(UsesAws):
-    """Reads and appends the rolling usage series of many quotas, in batches."""
+class SeriesReader(UsesAws):
+    """Reads the rolling usage series of many quotas, in batches: what the event processor
+    looks at (the engine's cycle alone writes them, through :class:`SeriesStore`)."""
 
     service = "dynamodb"
     permissions = (
-        Needs(
-            ("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"),
-            p.TABLE_MONITORING,
-            "read and store the quotas' usage series",
-        ),
+        Needs(("dynamodb:BatchGetItem",), p.TABLE_MONITORING, "read the quotas' usage series"),
     )
 
     def __init__(self, table: str, client: Any = None, **kwargs: Any) -> None:
@@ -174,6 +171,18 @@ class SeriesStore(UsesAws):
                 )
         return found
 
+
+class SeriesStore(SeriesReader):
+    """Reads and appends the rolling usage series of many quotas, in batches."""
+
+    permissions = (
+        Needs(
+            ("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"),
+            p.TABLE_MONITORING,
+            "read and store the quotas' usage series",
+        ),
+    )
+
     def save(self, series: Sequence[StoredSeries], now: datetime) -> None:
         ttl = int((now + SERIES_TTL).timestamp())
         for s in series:  # a no-op for what ``append`` kept; bounds anything else
@@ -193,7 +202,8 @@ class SeriesStore(UsesAws):
                                 # the monitoring table's by-service index: quotas near
                                 # their limit, per service, without reading every series
                                 "service": s.key.service,
-                                "utilisation": _utilisation(s),
+                                # (the attribute's stored name keeps its spelling)
+                                "utilisation": _utilization(s),
                                 "updated_at": now.isoformat(),
                                 "ttl": ttl,
                             }
@@ -273,15 +283,3 @@ def retained(times: Sequence[float], values: Sequence[float]) -> tuple[list[floa
     anonymous = QuotaKey("aws", "series", "history")
     stored = compact(StoredSeries(anonymous, list(times), list(values), None))
     return stored.times, stored.values
-
-
-class SeriesReader(SeriesStore):
-    """The series, read only: what the event processor looks at (the engine's cycle alone
-    writes them), so its role has no write on them."""
-
-    permissions = (
-        Needs(("dynamodb:BatchGetItem",), p.TABLE_MONITORING, "read the quotas' usage series"),
-    )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("the series are written by the engine's cycle only")

@@ -4,12 +4,12 @@ clock (the caller passes ``now``), so it is table-tested and shared by the Lambd
 
 The reference design's semantics, made safe:
 
-* the band (warning/critical/emergency) comes from current utilisation; a forecaster that
+* the band (warning/critical/emergency) comes from current utilization; a forecaster that
   estimates the probability of exhaustion raises it to at least critical when its alarm is
-  up (exhaustion within the horizon is probable: see ``engine.alarm``), and to at least
+  up (exhaustion within the horizon is probable: see ``engine.decision.alarm``), and to at least
   warning when its warning alarm is (crossing the warning threshold within the horizon is);
   its point forecast is only reported. Situations without such a verdict (events, simple
-  forecasters) take the band from the larger of current and predicted utilisation, as
+  forecasters) take the band from the larger of current and predicted utilization, as
   before. The automation level maps each band to an action (see ``_LADDER``);
 * outside business hours a ``business_hours_only`` rule acts only in the emergency band, and
   then only as far as its level allows (the reference raised an emergency increase even for
@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from quotapilot.domain import QuotaKey, utilisation
+from quotapilot.domain import QuotaKey, utilization
 from quotapilot.engine.rules import AutomationLevel, Rule
 
 
@@ -117,7 +117,7 @@ class Situation:
     #: None when no forecaster estimated a probability (``predicted`` then sets the band).
     forecast_alarm: bool | None = None
     #: The forecast's warning alarm (crossing the rule's warning threshold within the horizon
-    #: is probable, confirmed); None or False: only the current utilisation warns.
+    #: is probable, confirmed); None or False: only the current utilization warns.
     forecast_warning: bool | None = None
 
 
@@ -180,8 +180,8 @@ def decide(rule: Rule, seen: Situation, now: datetime) -> Decision | None:
     """The action for one quota, or None when there is nothing to do."""
     if seen.limit is None or rule.automation_level is AutomationLevel.MONITOR_ONLY:
         return None
-    current = utilisation(seen.usage, seen.limit)
-    predicted = utilisation(seen.predicted, seen.limit) if seen.predicted is not None else current
+    current = utilization(seen.usage, seen.limit)
+    predicted = utilization(seen.predicted, seen.limit) if seen.predicted is not None else current
     if seen.forecast_alarm is None:
         band = band_for(rule, max(current, predicted))
     else:
@@ -192,7 +192,7 @@ def decide(rule: Rule, seen: Situation, now: datetime) -> Decision | None:
             band = Band.WARNING
     if band is None:
         return None
-    reasons = [f"utilisation {current:.1f}% (predicted {predicted:.1f}%) is in the {band} band"]
+    reasons = [f"utilization {current:.1f}% (predicted {predicted:.1f}%) is in the {band} band"]
     if seen.forecast_alarm:
         reasons.append("the forecast makes exhaustion within the horizon probable")
     elif seen.forecast_warning:

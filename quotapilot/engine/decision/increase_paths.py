@@ -17,8 +17,8 @@ in part or sent back for a justification, and the alert must leave room to file 
 
 Where the increase takes longer than the static warning threshold usually leaves, the engine
 also warns *early*: when crossing the warning threshold within the horizon is probable (see
-``engine.alarm``). At the default 80% threshold the static warning leaves a fifth of the limit
-of headroom; that is in time for a two-week support case only for usage growing by less than
+``engine.decision.alarm``). At the default 80% threshold the static warning leaves a fifth of the
+limit of headroom; that is in time for a two-week support case only for usage growing by less than
 1.4% of the limit a day (a fifth in 14 days), a slow quota. For the API (hours to days) and a
 review (days), the static warning is in time up to growth of 6% and 3% a day, and warning
 before it mostly adds false alarms: growth that stops short of the threshold is

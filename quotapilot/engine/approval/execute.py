@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from quotapilot.engine.actions import Actions
-from quotapilot.engine.approval import ApprovalRecords
+from quotapilot.engine.act.actions import Actions
+from quotapilot.engine.approval.request import ApprovalRecords
 from quotapilot.engine.exceptions import ApprovalError, IncreaseInFlight
 from quotapilot.engine.models import ExecuteIncreaseInput
 

@@ -1,64 +1,93 @@
 """What the engine does about a decision: alert, request an increase, or ask for approval;
 and :meth:`Actions.operate`, the decide-act-record step the cycle and the event processor
-share."""
+share. Each step returns an :class:`Outcome`; the caller folds it into its own report."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.alerts import Alert, Alerter, Cooldowns
-from quotapilot.engine.approval import ApprovalStarter, IncreaseRequest
+from quotapilot.engine.act.alerts import Alert, Alerter
+from quotapilot.engine.act.increase import IncreaseRequester, RequestLocks
+from quotapilot.engine.approval.request import ApprovalStarter, IncreaseRequest
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.config import EngineConfig
-from quotapilot.engine.decision import Action, Decision, Situation, decide
-from quotapilot.engine.increase import IncreaseRequester, RequestLocks
+from quotapilot.engine.decision.decide import Action, Decision, Situation, decide
 from quotapilot.engine.rules import Rule
 
-if TYPE_CHECKING:
-    from quotapilot.engine.cycle import CycleReport
-
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What carrying out one decision did."""
+
+    decision: Decision
+    #: The record of it: the quota, the action, the new limit, and the action's own result
+    #: (``status``, a message or request id).
+    done: dict[str, Any]
+    #: Why the action failed ("Type: message"); None when it did not.
+    error: str | None = None
+    alerts_sent: int = 0
+    alerts_suppressed: int = 0
+
+    @property
+    def status(self) -> str | None:
+        return self.done.get("status")
+
+    @property
+    def filed(self) -> bool:
+        """A request was filed with the cloud (a Service Quotas request, a support case)."""
+        return self.status in FILED
+
+    @property
+    def approval_started(self) -> bool:
+        return self.decision.action is Action.APPROVAL_REQUESTED and self.status == "started"
+
+
+class _Tally:
+    """Counts what one decision's alerts did (a message id: sent; None: within cooldown)."""
+
+    def __init__(self) -> None:
+        self.sent = self.suppressed = 0
+
+    def __call__(self, message_id: str | None) -> str | None:
+        if message_id is None:
+            self.suppressed += 1
+        else:
+            self.sent += 1
+        return message_id
 
 
 class Actions:
     """What the engine does about a decision: alert, request, or ask for approval."""
 
+    #: Increase requests are made per account and region, as the decisions come.
+    builds = (IncreaseRequester,)
+
     def __init__(
         self,
-        config: EngineConfig,
         *,
         clients: AccountClients,
         audit: AuditLog,
-        dynamodb: Any = None,
-        sns: Any = None,
-        stepfunctions: Any = None,
-        session: Any = None,
+        alerter: Alerter,
+        locks: RequestLocks,
+        approvals: ApprovalStarter,
     ) -> None:
-        self.config = config
         self.clients = clients
         self.audit = audit
-        self.locks = RequestLocks(config.monitoring_table, dynamodb, session=session)
-        self.alerter = Alerter(
-            config.alerts_topic_arn,
-            Cooldowns(config.monitoring_table, dynamodb, session=session),
-            sns,
-            session=session,
-        )
-        self.approvals = ApprovalStarter(
-            config.approval_state_machine_arn, stepfunctions, session=session
-        )
+        self.alerter = alerter
+        self.locks = locks
+        self.approvals = approvals
         self._open: dict[tuple[str, str], set[tuple[str, str]] | None] = {}
 
     def begin(self) -> None:
         """Forget what the previous cycle or event learnt: a warm Lambda container reuses this
-        object, and open requests close, alerts are counted per run."""
+        object, and open requests close."""
         self._open.clear()
-        self.alerter.sent = self.alerter.suppressed = 0
 
     def requester(self, key: QuotaKey) -> IncreaseRequester:
         region = "us-east-1" if key.is_global else key.region
@@ -75,16 +104,7 @@ class Actions:
         slot = (key.account, key.region)
         if slot not in self._open:
             try:
-                client = self.requester(key).client
-                found: set[tuple[str, str]] = set()
-                for status in ("PENDING", "CASE_OPENED"):
-                    pages = client.get_paginator("list_requested_service_quota_change_history")
-                    for page in pages.paginate(Status=status):
-                        found |= {
-                            (r["ServiceCode"], r["QuotaCode"])
-                            for r in page.get("RequestedQuotas", [])
-                        }
-                self._open[slot] = found
+                self._open[slot] = self.requester(key).open_quotas()
             except Exception as error:  # an optimisation; the requester re-checks
                 logger.warning("open requests unknown for %s: %s", slot, error)
                 self._open[slot] = None
@@ -106,10 +126,13 @@ class Actions:
             now=now,
         )
 
-    def act(self, rule: Rule, decision: Decision, by: str, now: datetime) -> dict[str, Any]:
+    def act(
+        self, rule: Rule, decision: Decision, by: str, now: datetime, tally: _Tally | None = None
+    ) -> dict[str, Any]:
+        tally = tally or _Tally()
         key = decision.key
         if decision.action.is_alert:
-            message_id = self.alert(rule, decision, now)
+            message_id = tally(self.alert(rule, decision, now))
             return {"status": "sent" if message_id else "suppressed", "message_id": message_id}
         assert decision.new_limit is not None
         if decision.action is Action.APPROVAL_REQUESTED:
@@ -126,14 +149,16 @@ class Actions:
             key, decision.new_limit, reason=decision.reason, now=now
         )
         if outcome.new_request:
-            self.alerter.send(
-                Alert(
-                    f"quotapilot: requested {key.service} {key.code} -> {decision.new_limit:g}",
-                    "info",
-                    f"increase#{key}",
-                    {**_body(decision), "request_id": outcome.request_id},
-                ),
-                now=now,
+            tally(
+                self.alerter.send(
+                    Alert(
+                        f"quotapilot: requested {key.service} {key.code} -> {decision.new_limit:g}",
+                        "info",
+                        f"increase#{key}",
+                        {**_body(decision), "request_id": outcome.request_id},
+                    ),
+                    now=now,
+                )
             )
         return {
             "status": outcome.status,
@@ -149,8 +174,7 @@ class Actions:
         *,
         by: str,
         observed: dict[str, Any],
-        report: CycleReport | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> Outcome | None:
         """Decide, act, record. Returns what was decided and done, or None (nothing to do)."""
         decision = decide(rule, seen, now)
         if decision is not None and decision.action.is_increase and self.has_open_request(seen.key):
@@ -161,7 +185,7 @@ class Actions:
             )
         if decision is None:
             return None
-        return self.carry_out(rule, decision, now, by=by, observed=observed, report=report)
+        return self.carry_out(rule, decision, now, by=by, observed=observed)
 
     def carry_out(
         self,
@@ -171,38 +195,28 @@ class Actions:
         *,
         by: str,
         observed: dict[str, Any],
-        report: CycleReport | None = None,
-    ) -> dict[str, Any]:
+    ) -> Outcome:
         key = decision.key
+        tally = _Tally()
+        error = None
         try:
             if decision.action.is_increase:
                 # Every band is announced, whatever the engine does about it: people learn of
                 # an increase in flight from its band's alert.
-                alerted = self.alert(rule, decision, now)
+                alerted = tally(self.alert(rule, decision, now))
                 if alerted:
                     self._audit_alert(decision, alerted, observed, by, now)
-            outcome = self.act(rule, decision, by, now)
-        except Exception as error:  # one quota's failure must not stop the others
-            if report is not None:
-                report.failed("act", error, quota=str(key), action=decision.action.value)
-            else:
-                logger.warning("action %s failed for %s: %s", decision.action, key, error)
-            outcome = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
-        if report is not None:
-            report.max_utilisation = max(report.max_utilisation, min(decision.utilization, 1e9))
-            if outcome.get("status") in FILED:
-                report.increases_requested += 1
-            if decision.action is Action.APPROVAL_REQUESTED and outcome.get("status") == "started":
-                report.approvals_requested += 1
+            result = self.act(rule, decision, by, now, tally)
+        except Exception as failure:  # one quota's failure must not stop the others
+            error = f"{type(failure).__name__}: {failure}"
+            result = {"status": "failed", "error": error}
         done = {
             "quota": str(key),
             "action": decision.action.value,
             "new_limit": decision.new_limit,
-            **outcome,
+            **result,
         }
-        if report is not None:
-            report.decisions.append(done)
-        if outcome.get("status") in HAPPENED:
+        if result.get("status") in HAPPENED:
             # One audit record per thing done: a suppressed alert, an approval already waiting
             # or a request already open is not a new action.
             self.audit.record(
@@ -214,7 +228,7 @@ class Actions:
                 by=by,
                 now=now,
             )
-        return done
+        return Outcome(decision, done, error, tally.sent, tally.suppressed)
 
     def _audit_alert(
         self, decision: Decision, message_id: str, observed: dict[str, Any], by: str, now

@@ -117,7 +117,6 @@ class Alerter(UsesAws):
     service = "sns"
     permissions = (
         Needs(("sns:Publish",), p.TOPIC_ALERTS, "publish quota alerts and approval requests"),
-        *Cooldowns.permissions,
     )
 
     def __init__(
@@ -130,8 +129,6 @@ class Alerter(UsesAws):
         super().__init__(client, **kwargs)
         self.topic_arn = topic_arn
         self.cooldowns = cooldowns
-        self.sent = 0
-        self.suppressed = 0
 
     def send(
         self, alert: Alert, *, cooldown: timedelta = timedelta(0), now: datetime | None = None
@@ -141,7 +138,6 @@ class Alerter(UsesAws):
         claimed = False
         if self.cooldowns is not None and cooldown > timedelta(0):
             if not self.cooldowns.claim(alert.dedupe_key, alert.level, cooldown, now):
-                self.suppressed += 1
                 return None
             claimed = True
         message = {
@@ -161,7 +157,6 @@ class Alerter(UsesAws):
             if claimed:
                 self.cooldowns.release(alert.dedupe_key, alert.level, now)  # type: ignore[union-attr]
             raise
-        self.sent += 1
         if claimed:
             try:
                 self.cooldowns.confirm(alert.dedupe_key, alert.level, now)  # type: ignore[union-attr]

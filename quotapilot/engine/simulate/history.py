@@ -13,8 +13,8 @@ from pathlib import Path
 
 from quotapilot.domain import QuotaKey, normalise_limit
 from quotapilot.engine.exceptions import HistoryError, RuleError
-from quotapilot.engine.replay import Point
 from quotapilot.engine.rules import Rule, rule_from_mapping
+from quotapilot.engine.simulate.replay import Point
 
 COLUMNS = ("timestamp", "service", "code", "region", "usage", "limit")
 

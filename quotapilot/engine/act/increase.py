@@ -155,7 +155,6 @@ class IncreaseRequester(UsesAws):
             p.NO_RESOURCE_SCOPE,
             "AWS Support actions support no resource-level permissions",
         ),
-        *RequestLocks.permissions,
     )
 
     def __init__(
@@ -182,6 +181,18 @@ class IncreaseRequester(UsesAws):
             # The Support API has one endpoint, in us-east-1.
             self._support = make_client("support", session=self._session, region="us-east-1")
         return self._support
+
+    def open_quotas(self) -> set[tuple[str, str]]:
+        """(service, quota code) of every open request in the account and region: two paged
+        listings, instead of a call per quota."""
+        found: set[tuple[str, str]] = set()
+        for status in OPEN_STATUSES:
+            pages = self.client.get_paginator("list_requested_service_quota_change_history")
+            for page in pages.paginate(Status=status):
+                found |= {
+                    (r["ServiceCode"], r["QuotaCode"]) for r in page.get("RequestedQuotas", [])
+                }
+        return found
 
     def open_requests(self, key: QuotaKey) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []

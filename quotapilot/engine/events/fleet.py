@@ -1,17 +1,18 @@
 """Event handlers that look across a fleet of quotas: infrastructure scaling (the quota and
 those of the services it depends on), disaster recovery (a region's limits at least another's)
-and cost optimisation (quotas far above their peak use)."""
+and cost optimization (quotas far above their peak use). Each gets the event's
+:class:`~quotapilot.engine.events.handling.EventHandling`, and what else it reads, by name."""
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
-from quotapilot.engine.alerts import Alert
+from quotapilot.engine.act.alerts import Alert
+from quotapilot.engine.collect.store import SeriesReader
 from quotapilot.engine.config import MemberAccount
-from quotapilot.engine.decision import (
+from quotapilot.engine.decision.decide import (
     Action,
     Band,
     Decision,
@@ -19,11 +20,8 @@ from quotapilot.engine.decision import (
     band_for,
     estimate_monthly_cost,
 )
-from quotapilot.engine.models import QuotaEvent
+from quotapilot.engine.events.handling import EventHandling
 from quotapilot.engine.rules import AutomationLevel
-
-if TYPE_CHECKING:
-    from quotapilot.engine.events import EventProcessor
 
 #: Services whose quotas scale with another's (the reference design's dependencies).
 DEPENDENCIES: dict[str, tuple[str, ...]] = {
@@ -35,19 +33,15 @@ DEPENDENCIES: dict[str, tuple[str, ...]] = {
 }
 
 
-def infrastructure_scaling(
-    proc: EventProcessor, event: QuotaEvent, now: datetime
-) -> list[dict[str, Any]]:
-    detail = event.detail
-    key = proc.key_of(event, detail)
+def infrastructure_scaling(h: EventHandling) -> list[dict[str, Any]]:
+    detail = h.detail
+    key = h.key_of(detail)
     if detail.direction == "down":
-        proc.actions.audit.record(
+        h.record(
             "scale_down",
             subject=str(key),
             seen=detail.model_dump(),
             why="quotas are never lowered automatically",
-            by=proc.actor(event),
-            now=now,
         )
         return [
             {
@@ -59,10 +53,10 @@ def infrastructure_scaling(
     services = {key.service, *DEPENDENCIES.get(key.service, ()), *detail.dependent_services}
     keys = [key] + [
         QuotaKey("aws", r.service, r.code, key.region, key.account)
-        for r in proc.rules
+        for r in h.rules
         if r.service in services and r.service != key.service and (r.region in (None, key.region))
     ]
-    readings = proc.read(key.account, key.region, [k.unbound for k in keys])
+    readings = h.read(key.account, key.region, [k.unbound for k in keys])
     outcomes = []
     for asked in keys:
         reading = readings.get(asked.unbound)
@@ -76,30 +70,26 @@ def infrastructure_scaling(
             reading.usage.value * detail.factor,
             reading.quota.adjustable,
         )
-        outcomes.append(
-            proc.operate(event, proc.rule_of(reading.key), seen, now, scaling_factor=detail.factor)
-        )
+        outcomes.append(h.operate(h.rule_of(reading.key), seen, scaling_factor=detail.factor))
     return outcomes
 
 
-def disaster_recovery(
-    proc: EventProcessor, event: QuotaEvent, now: datetime
-) -> list[dict[str, Any]]:
-    detail = event.detail
+def disaster_recovery(h: EventHandling) -> list[dict[str, Any]]:
+    detail = h.detail
     # Failover: the target takes the primary's load. Failback: the primary takes it back.
     source, target = (detail.primary_region, detail.target_region)
     if detail.type == "failback":
         source, target = target, source
-    account = detail.account or (event.account if event.account.isdigit() else "")
+    account = detail.account or (h.event.account if h.event.account.isdigit() else "")
     keys = list(
         dict.fromkeys(
             QuotaKey("aws", r.service, r.code, source)
-            for r in proc.rules
+            for r in h.rules
             if r.region in (None, source)
         )
     )
-    here = proc.read(account, source, keys)
-    there = proc.read(account, target, [k.in_region(target) for k in keys])
+    here = h.read(account, source, keys)
+    there = h.read(account, target, [k.in_region(target) for k in keys])
     outcomes = []
     for key in keys:
         ours, theirs = here.get(key), there.get(key.in_region(target))
@@ -116,26 +106,19 @@ def disaster_recovery(
             continue  # not in use (or unlimited): nothing to match
         if theirs.quota.limit is None or theirs.quota.limit >= ours.quota.limit:
             continue
-        outcomes.append(match_limit(proc, event, theirs, ours.quota.limit, now, source))
+        outcomes.append(match_limit(h, theirs, ours.quota.limit, source))
     return outcomes
 
 
-def match_limit(
-    proc: EventProcessor,
-    event: QuotaEvent,
-    target: Reading,
-    desired: float,
-    now: datetime,
-    source: str,
-) -> dict[str, Any]:
+def match_limit(h: EventHandling, target: Reading, desired: float, source: str) -> dict[str, Any]:
     key = target.key
-    rule = proc.rule_of(key)
+    rule = h.rule_of(key)
     limit = float(target.quota.limit or 0.0)
     usage = target.usage.value if target.usage else 0.0
     util = usage / limit * 100 if limit else 0.0
     desired = math.ceil(min(desired, rule.hard_limit or desired))
     cost = estimate_monthly_cost(rule, desired - limit)
-    why = f"{event.detail.type}: {key.region} must hold {source}'s {desired:g} (has {limit:g})"
+    why = f"{h.detail.type}: {key.region} must hold {source}'s {desired:g} (has {limit:g})"
     level = rule.automation_level
     if (
         level in (AutomationLevel.MONITOR_ONLY, AutomationLevel.ALERT_ONLY)
@@ -157,23 +140,28 @@ def match_limit(
         why,
         cost,
     )
-    observed = {"target_limit": limit, "source_limit": desired, "source_region": source}
-    return proc.actions.carry_out(rule, decision, now, by=proc.actor(event), observed=observed)
+    return h.carry_out(
+        rule, decision, target_limit=limit, source_limit=desired, source_region=source
+    )
 
 
 def cost_optimization(
-    proc: EventProcessor, event: QuotaEvent, now: datetime
+    h: EventHandling,
+    *,
+    series: SeriesReader,
+    regions: tuple[str, ...],
+    accounts: tuple[MemberAccount, ...],
 ) -> list[dict[str, Any]]:
-    detail = event.detail
+    detail = h.detail
     keys = [
         QuotaKey("aws", r.service, r.code, region, account.account)
-        for r in proc.rules
-        for region in ([r.region] if r.region else list(proc.config.regions))
-        for account in (proc.config.accounts or (MemberAccount(""),))
+        for r in h.rules
+        for region in ([r.region] if r.region else list(regions))
+        for account in (accounts or (MemberAccount(""),))
         if (detail.region in (None, region)) and detail.account in ("", account.account)
     ]
     far_above = []
-    for key, stored in proc.series.load(keys).items():
+    for key, stored in series.load(keys).items():
         if (
             stored.limit
             and stored.values
@@ -192,17 +180,14 @@ def cost_optimization(
         "max_peak_share": detail.max_peak_share,
         "quotas": far_above,
     }
-    proc.actions.alerter.send(
-        Alert("quotapilot: quotas far above their peak use", "info", f"cost#{event.id}", report),
-        now=now,
+    h.alert(
+        Alert("quotapilot: quotas far above their peak use", "info", f"cost#{h.event.id}", report)
     )
-    proc.actions.audit.record(
+    h.record(
         "cost_optimization",
         subject="quotas",
         seen={"checked": len(keys)},
         why="periodic review",
         done=report,
-        by=proc.actor(event),
-        now=now,
     )
     return far_above

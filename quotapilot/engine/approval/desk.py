@@ -1,120 +1,32 @@
-"""Human approval of large increases.
+"""Human approval of large increases, the approval function's side.
 
-The engine starts the approval state machine with the request (:class:`ApprovalStarter`;
-the execution is named after the request id, so a second start is a no-op). The state machine
-calls the approval function with a task token; :class:`ApprovalDesk` stores it and notifies
-the approvers; an approver's decision completes the token. Only a listed approver may decide,
-and a decision is a conditional update from ``pending``, so it can't be replayed.
+The state machine calls the approval function with a task token; :class:`ApprovalDesk` stores
+it and notifies the approvers; an approver's decision completes the token. Only a listed
+approver may decide, and a decision is a conditional update from ``pending``, so it can't be
+replayed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from quotapilot import permissions as p
 from quotapilot import wiring
-from quotapilot.domain import QuotaKey
-from quotapilot.engine.alerts import Alert, Alerter
+from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.aws import UsesAws, error_code, from_item, to_item
-from quotapilot.engine.exceptions import ApprovalError
+from quotapilot.engine.exceptions import ApprovalError, NotAnApproverError
 from quotapilot.permissions import Needs
 
 DENIED_ERROR = wiring.APPROVAL_DENIED_ERROR
 TOKEN_TTL = timedelta(days=30)
 
 
-def request_id_for(key: QuotaKey, current_limit: float) -> str:
-    """One approval per quota and current limit: overlapping runs, and later cycles that size
-    the increase differently while it waits, name the same execution (a second start is a
-    no-op). Once the limit changes, a new increase is a new request."""
-    digest = hashlib.sha256(f"{key}|{current_limit:g}".encode()).hexdigest()[:32]
-    return f"qp-{digest}"
-
-
-@dataclass(frozen=True)
-class IncreaseRequest:
-    """The state machine's input (the contract with the components' workflow)."""
-
-    request_id: str
-    key: dict[str, str]
-    current_limit: float
-    desired_limit: float
-    reason: str
-    estimated_monthly_cost: float
-    requested_by: str
-
-    @classmethod
-    def for_increase(
-        cls, key: QuotaKey, current: float, desired: float, reason: str, cost: float, by: str
-    ) -> IncreaseRequest:
-        return cls(request_id_for(key, current), asdict(key), current, desired, reason, cost, by)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class ApprovalStarter(UsesAws):
-    service = "stepfunctions"
-    permissions = (
-        Needs(("states:StartExecution",), p.STATE_MACHINE, "start the approval workflow"),
-    )
-
-    def __init__(self, state_machine_arn: str, client: Any = None, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)
-        self.state_machine_arn = state_machine_arn
-
-    def start(self, request: IncreaseRequest) -> str:
-        """Start the workflow; "started" or "already_started"."""
-        from botocore.exceptions import ClientError
-
-        try:
-            self.client.start_execution(
-                stateMachineArn=self.state_machine_arn,
-                name=request.request_id,
-                input=json.dumps(request.to_json(), sort_keys=True),
-            )
-        except ClientError as error:
-            if error_code(error) == "ExecutionAlreadyExists":
-                return "already_started"
-            raise
-        return "started"
-
-
-class ApprovalRecords(UsesAws):
-    """The engine's read of an approval: an increase is filed only when its record says an
-    approver approved it (whatever the workflow's payload claims)."""
-
-    service = "dynamodb"
-    permissions = (
-        Needs(
-            ("dynamodb:GetItem",),
-            p.TABLE_MONITORING,
-            "check an increase was approved before filing it",
-        ),
-    )
-
-    def __init__(self, table: str, client: Any = None, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)
-        self.table = table
-
-    def approved(self, request_id: str) -> dict[str, Any] | None:
-        """The approval record when its status is approved; None otherwise."""
-        item = self.client.get_item(
-            TableName=self.table,
-            Key={"pk": {"S": f"approval#{request_id}"}, "sk": {"S": "approval"}},
-            ConsistentRead=True,
-        ).get("Item")
-        record = from_item(item) if item else None
-        return record if record and record.get("status") == "approved" else None
-
-
 class ApprovalDesk(UsesAws):
-    """The approval function's logic: park task tokens, take decisions from approvers."""
+    """The approval function's logic: park task tokens, take decisions from approvers (its
+    alerter notifies them)."""
 
     service = "dynamodb"
     permissions = (
@@ -129,7 +41,6 @@ class ApprovalDesk(UsesAws):
             "complete the approval task; these take the task token, not a resource ARN "
             "(IAM can't scope them)",
         ),
-        Needs(("sns:Publish",), p.TOPIC_ALERTS, "notify approvers"),
     )
 
     def __init__(
@@ -310,7 +221,7 @@ class ApprovalDesk(UsesAws):
                     now=now,
                 )
                 self.audit.flush()
-            raise ApprovalError("not an approver", caller=caller_arn, request_id=request_id)
+            raise NotAnApproverError("not an approver", caller=caller_arn, request_id=request_id)
         if decision not in ("approve", "deny"):
             raise ApprovalError("decision must be approve or deny", decision=decision)
         status = "approved" if decision == "approve" else "denied"

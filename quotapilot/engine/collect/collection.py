@@ -2,8 +2,7 @@
 
 The source does the reading (``quotapilot.sources.aws.AwsSource`` by default); this module
 decides what to read where and records what failed, so one bad account or region never
-stops the others. Open increase requests are listed per account and region (two paged calls)
-so the decision knows which quotas already have one, without a call per quota.
+stops the others.
 """
 
 from __future__ import annotations
@@ -12,47 +11,31 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from quotapilot import permissions as p
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.config import MemberAccount
-from quotapilot.permissions import Needs
+from quotapilot.sources.aws import AwsSource
 from quotapilot.sources.base import QuotaSource
 
 #: (account, regions) -> the source that reads it.
 SourceFactory = Callable[[MemberAccount, list[str]], QuotaSource]
 
 
-class Collector:
-    """Declares what reading quotas needs; AwsSource makes these calls."""
+class AwsSources:
+    """The default source factory: an :class:`AwsSource` per account (through its role) and
+    regions, created when the collection reaches the account."""
 
-    permissions = (
-        Needs(("sts:AssumeRole",), p.MEMBER_ACCOUNT_ROLE, "read quotas in member accounts"),
-        Needs(
-            (
-                "servicequotas:ListServiceQuotas",
-                "servicequotas:ListAWSDefaultServiceQuotas",
-                "servicequotas:ListRequestedServiceQuotaChangeHistory",
-                "cloudwatch:GetMetricData",
-                "sts:GetCallerIdentity",
-            ),
-            p.NO_RESOURCE_SCOPE,
-            "Service Quotas lists, GetMetricData and GetCallerIdentity support no resource scope",
-        ),
-    )
+    builds = (AwsSource,)
 
+    def __init__(self, session: Any = None) -> None:
+        self._session = session
 
-def aws_source_factory(session: Any = None) -> SourceFactory:
-    def make(account: MemberAccount, regions: list[str]) -> QuotaSource:
-        from quotapilot.sources.aws import AwsSource
-
+    def __call__(self, account: MemberAccount, regions: list[str]) -> QuotaSource:
         return AwsSource(
             regions=regions or None,
             role_arn=account.role_arn or None,
             account=account.account or None,
-            session=session,
+            session=self._session,
         )
-
-    return make
 
 
 @dataclass
