@@ -116,5 +116,3 @@ METRIC_REGRESSIONS: Final = "QuotaRegressions"  # serving limit below load-test
 #: Percent, the highest of the cycle. The published name keeps its spelling: dashboards,
 #: alarms and the metric's history read it.
 METRIC_MAX_UTILIZATION: Final = "MaxUtilisation"
-#: The earlier name of the constant, for ``quotapilot.components`` until it moves over.
-METRIC_MAX_UTILISATION: Final = METRIC_MAX_UTILIZATION

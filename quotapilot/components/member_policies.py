@@ -24,10 +24,10 @@ def _member_needs() -> tuple[Needs, ...]:
     """What the engine does with a member account's credentials: only declarations on
     actions AWS can't scope to a resource ARN in that account (Service Quotas, CloudWatch
     metrics, Support); the engine's own tables and topics live in the engine account."""
-    from quotapilot.engine.increase import IncreaseRequester
+    from quotapilot.engine.act.increase import IncreaseRequester
     from quotapilot.sources.aws.source import AwsSource
 
-    declared = (*AwsSource.needs, *IncreaseRequester.permissions)
+    declared = (*AwsSource.permissions, *IncreaseRequester.permissions)
     return tuple(n for n in declared if n.resource == NO_RESOURCE_SCOPE)
 
 

@@ -119,9 +119,9 @@ def run_check(
     if plan_input:
         document = {**plan_input, **document}
     verdicts = evaluate(document, load_policies(list(policies)), opa_url)
-    by_label = {str(key): fact for key, fact in facts.items()}
+    by_key = {str(key): fact for key, fact in facts.items()}
     findings = [
-        _finding(rule, verdict, by_label.get(str(verdict.get("key", ""))), buffer, project)
+        _finding(rule, verdict, by_key.get(str(verdict.get("key", ""))), buffer, project)
         for rule, produced in sorted(verdicts.items())
         for verdict in produced
     ]

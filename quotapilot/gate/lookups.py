@@ -16,12 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from quotapilot.gate import shapes
 
-if TYPE_CHECKING:
-    from quotapilot.gate.mocks import PlanMocks
+
+class PlanMocks(Protocol):
+    """What a lookup reads from the mocks answering it (``gate.mocks.PlanMocks``): where the
+    program runs, and where to note an answer that stands in for an unknown."""
+
+    aws_region: str
+    gcp_project: str
+    gcp_region: str
+
+    def report(self, what: str) -> None: ...
 
 ACCOUNT_ID = "123456789012"
 PROJECT_ID = "quotapilot-plan"

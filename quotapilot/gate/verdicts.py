@@ -17,7 +17,6 @@ from quotapilot.exceptions import PolicyError
 
 PACKAGE = "quotapilot"
 _RULE_NAME = re.compile(r"^(deny|warn)_[a-z_]+$")
-_HEAD = re.compile(r"^(?:deny|warn)_\w+|^(\w+)\s+contains\b", re.M)
 
 
 def bundled_policies() -> dict[str, str]:

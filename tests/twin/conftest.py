@@ -44,12 +44,25 @@ def configured_twin(tmp_path_factory, configured_plan):
     yield from _twin(tmp_path_factory, configured_plan, "configured")
 
 
+#: The twin tests that ran in this process (under pytest-xdist, a module's tests may be split
+#: between workers, and then none of them has seen the whole scenario).
+RAN: set[str] = set()
+
+
+@pytest.fixture(autouse=True)
+def _ran(request):
+    yield
+    RAN.add(request.node.nodeid)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _scenarios_finished(request):
-    """Marks a scenario module as run in this process (the permissions test needs them all;
-    under pytest-xdist they may run in another worker, and it then runs them itself)."""
+    """Marks a scenario module as run whole in this process (the permissions test needs
+    them all; when they ran elsewhere, or only in part, it runs them itself)."""
     yield
-    if not request.session.testsfailed:
+    module = request.module
+    mine = [i.nodeid for i in request.session.items if getattr(i, "module", None) is module]
+    if not request.session.testsfailed and mine and all(n in RAN for n in mine):
         from tests.twin import functions
 
-        functions.FINISHED.add(request.module.__name__.rsplit(".", 1)[-1])
+        functions.FINISHED.add(module.__name__.rsplit(".", 1)[-1])

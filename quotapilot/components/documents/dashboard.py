@@ -54,7 +54,7 @@ def dashboard(
             ),
             widget(
                 "highest quota utilisation, %",
-                [[ns, wiring.METRIC_MAX_UTILISATION, "function", wiring.FUNCTION_ENGINE]],
+                [[ns, wiring.METRIC_MAX_UTILIZATION, "function", wiring.FUNCTION_ENGINE]],
                 0,
                 6,
                 "Maximum",
