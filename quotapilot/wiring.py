@@ -14,6 +14,9 @@ FUNCTION_ENGINE: Final = "engine"
 FUNCTION_EVENTS: Final = "events"
 FUNCTION_APPROVAL: Final = "approval"
 FUNCTIONS: Final = (FUNCTION_ENGINE, FUNCTION_EVENTS, FUNCTION_APPROVAL)
+#: With ``fan_out`` on, the cycle runs as a state machine: a Distributed Map runs this function
+#: over batches of shards (an account in a region), then the engine decides over their rows.
+FUNCTION_COLLECTOR: Final = "collector"
 
 # Environment variables (read once, at cold start).
 ENV_MONITORING_TABLE: Final = "QUOTAPILOT_MONITORING_TABLE"
@@ -44,6 +47,19 @@ APPROVAL_DENIED_ERROR = "QuotaIncreaseDenied"
 APPROVAL_MISSING_ERROR = "ApprovalError"
 
 ACTION_CYCLE: Final = "cycle"
+# The fan-out cycle (a state machine), in three steps:
+#: engine: write the run's shards to ``s3://<artifacts>/<key>`` (the Map's ItemReader reads
+#: them from there: a state can't carry 4,000 shards) and answer
+#: {"run_id", "now", "bucket", "key", "shards": <count>}.
+ACTION_LIST_SHARDS: Final = "list_shards"
+#: collector: {"action", "run_id", "now", "shards": [<shard>, ...]} (a Map batch): collect
+#: each shard and write its rows; raise if any shard failed (the Map retries the batch).
+ACTION_COLLECT: Final = "collect"
+#: engine: {"action", "run_id", "now"}: forecast, decide and act over the run's rows; answers
+#: the cycle report.
+ACTION_DECIDE: Final = "decide"
+#: Where list_shards writes the shard list, under the artifacts bucket.
+SHARDS_PREFIX: Final = "runs/"
 ACTION_REGRESSION_WATCH: Final = "regression_watch"
 ACTION_EXECUTE_INCREASE: Final = "execute_increase"
 # Approval function actions.
