@@ -33,6 +33,8 @@ KMS_KEY: Final = "key"
 MEMBER_ACCOUNT_ROLE: Final = "role:member"
 #: The load-test quota snapshot the regression watch reads (an object in the artifacts bucket).
 BASELINE_SNAPSHOT: Final = "object:baseline-snapshot"
+#: The fan-out cycle's shard lists (objects under runs/ in the artifacts bucket).
+SHARD_LISTS: Final = "object:shard-lists"
 #: The role in the load-test account the regression watch reads its quotas through.
 LOADTEST_ROLE: Final = "role:loadtest"
 #: The action supports no resource-level permission; the declaration's ``why`` must say so.
@@ -54,6 +56,7 @@ LOGICAL_RESOURCES: Final = frozenset(
         KMS_KEY,
         MEMBER_ACCOUNT_ROLE,
         BASELINE_SNAPSHOT,
+        SHARD_LISTS,
         LOADTEST_ROLE,
         NO_RESOURCE_SCOPE,
     }

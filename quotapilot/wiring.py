@@ -17,6 +17,8 @@ FUNCTIONS: Final = (FUNCTION_ENGINE, FUNCTION_EVENTS, FUNCTION_APPROVAL)
 #: With ``fan_out`` on, the cycle runs as a state machine: a Distributed Map runs this function
 #: over batches of shards (an account in a region), then the engine decides over their rows.
 FUNCTION_COLLECTOR: Final = "collector"
+#: Every function the Lambda code has an entry point for.
+ALL_FUNCTIONS: Final = (*FUNCTIONS, FUNCTION_COLLECTOR)
 
 # Environment variables (read once, at cold start).
 ENV_MONITORING_TABLE: Final = "QUOTAPILOT_MONITORING_TABLE"
@@ -38,6 +40,8 @@ ENV_REGIONS: Final = "QUOTAPILOT_REGIONS"
 #: JSON object {"serving": source, "loadtest": source, "quotas": [...]} for the regression watch.
 ENV_REGRESSION_WATCH: Final = "QUOTAPILOT_REGRESSION_WATCH"
 ENV_ENVIRONMENT: Final = "QUOTAPILOT_ENVIRONMENT"
+#: The artifacts bucket's name: the fan-out cycle writes its shard lists under runs/.
+ENV_ARTIFACTS_BUCKET: Final = "QUOTAPILOT_ARTIFACTS_BUCKET"
 
 # Engine function actions: the scheduled cycle is the default when "action" is absent.
 #: Errors the approval workflow tells apart from failures (it retries failures, not these):

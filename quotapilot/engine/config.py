@@ -35,6 +35,8 @@ class EngineConfig:
     regions: tuple[str, ...] = ()
     regression_watch: RegressionWatch | None = None
     environment: str = ""
+    #: The stack's artifacts bucket: the fan-out cycle's shard lists go there.
+    artifacts_bucket: str = ""
 
     def require(self, *names: str) -> None:
         """Fail clearly when a setting a handler needs was not configured."""
@@ -76,6 +78,7 @@ class EngineConfig:
                 get(wiring.ENV_REGRESSION_WATCH), wiring.ENV_REGRESSION_WATCH
             ),
             environment=get(wiring.ENV_ENVIRONMENT),
+            artifacts_bucket=get(wiring.ENV_ARTIFACTS_BUCKET),
         )
 
 
@@ -92,4 +95,5 @@ _ENV_OF = {
     "approvers": wiring.ENV_APPROVERS,
     "regions": wiring.ENV_REGIONS,
     "regression_watch": wiring.ENV_REGRESSION_WATCH,
+    "artifacts_bucket": wiring.ENV_ARTIFACTS_BUCKET,
 }

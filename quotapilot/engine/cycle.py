@@ -16,13 +16,15 @@ from typing import Any
 from quotapilot.domain import QuotaKey, Reading
 from quotapilot.engine.act.actions import Actions, Outcome
 from quotapilot.engine.audit import AuditLog
-from quotapilot.engine.collect.collection import SourceFactory, collect
+from quotapilot.engine.collect.collection import Collection, SourceFactory
+from quotapilot.engine.collect.rows import RunRowsReader
+from quotapilot.engine.collect.shards import Shard, merged, read_shards, shards_of
 from quotapilot.engine.collect.store import RuleStore, SeriesStore, append
 from quotapilot.engine.config import EngineConfig, MemberAccount
 from quotapilot.engine.decision.alarm import AlarmState, observe
 from quotapilot.engine.decision.decide import Situation
 from quotapilot.engine.decision.increase_paths import warns_early
-from quotapilot.engine.rules import Rule, RuleBook, rule_for, rule_regions
+from quotapilot.engine.rules import Rule, RuleBook, rule_for, watched_keys
 from quotapilot.forecast.base import Forecast, Forecaster
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,13 @@ class CycleReport:
         self.decisions.append(outcome.done)
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    rules: RuleBook
+    keys: list[QuotaKey]
+    shards: list[Shard]
+
+
 class Cycle:
     """The engine function's scheduled run, over the collaborators its root built."""
 
@@ -85,30 +94,51 @@ class Cycle:
         self.audit = audit
 
     def run(self, now: datetime | None = None) -> CycleReport:
+        """The single-function cycle: every shard in turn, then the decisions."""
         now = now or datetime.now(UTC)
         report = CycleReport(started_at=now.isoformat())
-        self.actions.begin()
+        plan = self.plan(report, now)
+        results = read_shards(plan.shards, plan.keys, self.config.regions, self.sources)
+        return self.decide(plan, merged(results), report, now)
+
+    def decide_run(self, rows: RunRowsReader, run_id: str, now: datetime) -> CycleReport:
+        """The fan-out cycle's decide step, over the rows its collectors wrote."""
+        report = CycleReport(started_at=now.isoformat())
+        plan = self.plan(report, now)
+        return self.decide(plan, rows.read(run_id), report, now)
+
+    def plan(self, report: CycleReport | None = None, now: datetime | None = None) -> RunPlan:
+        """The rules, the quota keys they watch and the shards to read them in. With a
+        report, rejected rules are reported and audited (once per run: the decide step's)."""
         loaded, errors = self.rules.load()
         rules = RuleBook(loaded)
-        report.rules = len(rules)
-        for error in errors:
-            report.failed("rules", error)
-            self.audit.record("rule_rejected", subject=str(error), why=str(error), now=now)
-        keys = list(
-            dict.fromkeys(
-                rule.key(region)
-                for rule in rules
-                for region in rule_regions(rule, list(self.config.regions))
-            )
-        )
-        collection = collect(self.accounts, list(self.config.regions), keys, self.sources)
+        if report is not None:
+            report.rules = len(rules)
+            for error in errors:
+                report.failed("rules", error)
+                self.audit.record("rule_rejected", subject=str(error), why=str(error), now=now)
+        keys = watched_keys(rules, list(self.config.regions))
+        return RunPlan(rules, keys, shards_of(self.accounts, self.config.regions))
+
+    def decide(
+        self, plan: RunPlan, collection: Collection, report: CycleReport, now: datetime
+    ) -> CycleReport:
+        """Forecast, decide and act on what the shards collected."""
+        self.actions.begin()
         for failure in collection.failures:
+            failure = dict(failure)
             report.failed("collect", failure.pop("error"), **failure)
         readings = self._measured(collection.readings, report)
-        forecasts, alarms = self._observe_and_forecast(readings, rules, report, now)
+        forecasts, alarms = self._observe_and_forecast(readings, plan.rules, report, now)
         for key, reading in readings.items():
             self._decide_and_act(
-                key, reading, rule_for(rules, key), forecasts.get(key), alarms.get(key), report, now
+                key,
+                reading,
+                rule_for(plan.rules, key),
+                forecasts.get(key),
+                alarms.get(key),
+                report,
+                now,
             )
         report.quotas_evaluated = len(readings)
         report.audit_unwritten = self.audit.flush()

@@ -36,3 +36,8 @@ class NotAnApproverError(ApprovalError):
 class IncreaseInFlight(EngineError):
     """Another run holds the lock for this increase and has not recorded a request yet: the
     approval workflow retries rather than report it filed."""
+
+
+class ShardsFailed(EngineError):
+    """Some shards of a collector's batch could not be read; the others' rows are written,
+    and the Distributed Map retries the batch."""

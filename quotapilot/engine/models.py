@@ -8,6 +8,7 @@ types and Service Quotas' threshold-breach Health events, and turns anything els
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.utilities.parser import BaseModel
@@ -265,4 +266,25 @@ class EngineInput(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    action: Literal["cycle", "regression_watch", "execute_increase"]
+    action: Literal["cycle", "regression_watch", "execute_increase", "list_shards", "decide"]
+
+
+class ShardModel(Strict):
+    account: Annotated[str, Field(pattern=r"^(\d{12})?$")] = ""
+    role_arn: Annotated[str, Field(max_length=2048)] = ""
+    region: Annotated[str, Field(pattern=r"^([a-z]{2}(-[a-z]+)+-\d|global)?$")] = ""
+
+
+class RunStep(Strict):
+    """A fan-out cycle's step after list_shards: the run and the moment it decides for."""
+
+    action: Literal["decide", "collect"]
+    run_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")]
+    now: datetime
+
+
+class CollectInput(RunStep):
+    """The Map's batch: ``shards`` are the batch's items."""
+
+    action: Literal["collect"]
+    shards: Annotated[list[ShardModel], Field(min_length=1, max_length=1000)]

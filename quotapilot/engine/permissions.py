@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from quotapilot import wiring
 from quotapilot.engine.config import EngineConfig, MemberAccount
-from quotapilot.engine.roots import approval, engine, events
+from quotapilot.engine.roots import approval, collector, engine, events
 from quotapilot.forecast import CurrentValueForecaster
 from quotapilot.permissions import Needs, declaring_classes, merge, needs_of
 
@@ -38,6 +38,7 @@ PLAN_CONFIG = EngineConfig(
     accounts=(MemberAccount("000000000000", "arn:aws:iam::000000000000:role/plan"),),
     regions=("us-east-1",),
     environment=_PLAN,
+    artifacts_bucket=_PLAN,
 )
 
 #: How each function's parts are built on a configuration.
@@ -50,6 +51,7 @@ FUNCTION_ROOTS: Mapping[str, Callable[[EngineConfig], object]] = MappingProxyTyp
         ),
         wiring.FUNCTION_EVENTS: events.build,
         wiring.FUNCTION_APPROVAL: approval.build,
+        wiring.FUNCTION_COLLECTOR: collector.build,
     }
 )
 
@@ -81,7 +83,11 @@ _COMMON_ENV = (
 #: The environment variables each function reads at cold start (the components set them).
 FUNCTION_ENV: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        wiring.FUNCTION_ENGINE: (*_COMMON_ENV, wiring.ENV_REGRESSION_WATCH),
+        wiring.FUNCTION_ENGINE: (
+            *_COMMON_ENV,
+            wiring.ENV_REGRESSION_WATCH,
+            wiring.ENV_ARTIFACTS_BUCKET,
+        ),
         wiring.FUNCTION_EVENTS: (
             *_COMMON_ENV,
             wiring.ENV_EVENTS_TABLE,
@@ -92,6 +98,13 @@ FUNCTION_ENV: Mapping[str, tuple[str, ...]] = MappingProxyType(
             wiring.ENV_LOG_TABLE,
             wiring.ENV_ALERTS_TOPIC_ARN,
             wiring.ENV_APPROVERS,
+            wiring.ENV_ENVIRONMENT,
+        ),
+        wiring.FUNCTION_COLLECTOR: (
+            wiring.ENV_MONITORING_TABLE,
+            wiring.ENV_RULES_TABLE,
+            wiring.ENV_ACCOUNTS,
+            wiring.ENV_REGIONS,
             wiring.ENV_ENVIRONMENT,
         ),
     }

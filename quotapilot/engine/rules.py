@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -244,3 +244,12 @@ def rule_regions(rule: Rule, configured: list[str]) -> list[str]:
     if rule.region:
         return [rule.region]
     return list(configured) or [GLOBAL]
+
+
+def watched_keys(rules: Iterable[Rule], configured: list[str]) -> list[QuotaKey]:
+    """Every quota key the rules watch, in the regions each covers (unbound to an account)."""
+    return list(
+        dict.fromkeys(
+            rule.key(region) for rule in rules for region in rule_regions(rule, configured)
+        )
+    )

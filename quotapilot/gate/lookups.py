@@ -31,6 +31,7 @@ class PlanMocks(Protocol):
 
     def report(self, what: str) -> None: ...
 
+
 ACCOUNT_ID = "123456789012"
 PROJECT_ID = "quotapilot-plan"
 AMI_ID = "ami-0123456789abcdef0"

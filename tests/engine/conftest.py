@@ -3,6 +3,7 @@ alerts from, the approval state machine, and a recorder of every AWS operation c
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,6 +87,13 @@ def _create_table(dynamodb: Any, name: str, keys: tuple[str, str | None]) -> Non
 
 @pytest.fixture
 def stack() -> Iterator[Stack]:
+    with make_stack() as made:
+        yield made
+
+
+@contextlib.contextmanager
+def make_stack() -> Iterator[Stack]:
+    """A fresh local AWS with the stack's tables, topic, queue and state machine."""
     with mock_aws():
         clients = {
             name: make_client(name, region=REGION)

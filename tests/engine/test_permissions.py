@@ -13,7 +13,7 @@ ENGINE = Path(__file__).resolve().parents[2] / "quotapilot" / "engine"
 
 
 def test_every_function_has_needs():
-    assert set(FUNCTION_NEEDS) == set(wiring.FUNCTIONS)
+    assert set(FUNCTION_NEEDS) == set(wiring.ALL_FUNCTIONS)
     for function, needs in FUNCTION_NEEDS.items():
         assert needs, function
         assert all(isinstance(n, Needs) and n.resource in LOGICAL_RESOURCES for n in needs)
@@ -21,7 +21,7 @@ def test_every_function_has_needs():
 
 
 def test_every_class_declares_its_permissions():
-    for classes in map(classes_of, wiring.FUNCTIONS):
+    for classes in map(classes_of, wiring.ALL_FUNCTIONS):
         for cls in classes:
             declared = cls.__dict__.get("permissions") or getattr(cls, "permissions", ())
             assert declared, f"{cls.__name__} declares no permissions"
@@ -72,7 +72,7 @@ def test_function_env_names_come_from_wiring():
     from quotapilot.engine.permissions import FUNCTION_ENV
 
     names = {v for k, v in vars(wiring).items() if k.startswith("ENV_")}
-    assert set(FUNCTION_ENV) == set(wiring.FUNCTIONS)
+    assert set(FUNCTION_ENV) == set(wiring.ALL_FUNCTIONS)
     for function, env in FUNCTION_ENV.items():
         assert set(env) <= names, function
     # what the handlers require at cold start is among what the components set

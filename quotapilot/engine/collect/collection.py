@@ -1,13 +1,14 @@
-"""Collection across member accounts and regions, through the QuotaSource protocol.
+"""Sources for collection across member accounts, through the QuotaSource protocol, and
+what a collection found.
 
-The source does the reading (``quotapilot.sources.aws.AwsSource`` by default); this module
-decides what to read where and records what failed, so one bad account or region never
-stops the others.
+The source does the reading (``quotapilot.sources.aws.AwsSource`` by default);
+:mod:`quotapilot.engine.collect.shards` decides what to read where and records what failed,
+so one bad account or region never stops the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,29 +43,3 @@ class AwsSources:
 class Collection:
     readings: dict[QuotaKey, Reading] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)  # what was skipped and why
-
-
-def collect(
-    accounts: Iterable[MemberAccount],
-    regions: list[str],
-    keys: list[QuotaKey],
-    factory: SourceFactory,
-) -> Collection:
-    """Read ``keys`` (unbound) in every account; skip and report what fails."""
-    out = Collection()
-    for account in accounts:
-        try:
-            source = factory(account, regions)
-            result = source.read(keys)
-        except Exception as error:  # one account's failure must not stop the rest
-            out.failures.append(
-                {"account": account.account, "error": f"{type(error).__name__}: {error}"}
-            )
-            continue
-        for asked, reading in result.readings.items():
-            out.readings[reading.key if reading.key.account else asked] = reading
-        for asked, unknown in result.unknown.items():
-            out.failures.append(
-                {"account": account.account, "quota": str(asked), "error": unknown.reason}
-            )
-    return out

@@ -12,6 +12,7 @@ from quotapilot.engine.act.alerts import Alerter
 from quotapilot.engine.approval.request import ApprovalRecords
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect.collection import AwsSources, SourceFactory
+from quotapilot.engine.collect.rows import RunRowsReader, ShardLists
 from quotapilot.engine.collect.store import RuleStore, SeriesStore
 from quotapilot.engine.config import EngineConfig
 from quotapilot.engine.cycle import Cycle
@@ -46,6 +47,9 @@ class EngineParts:
     #: The approval function's records: an approved increase is filed only with one.
     approvals: ApprovalRecords
     regression: RegressionWatcher
+    #: The fan-out cycle: the run's shard list for the Map, the collectors' rows back.
+    shard_lists: ShardLists
+    run_rows: RunRowsReader
 
 
 def build(
@@ -92,4 +96,6 @@ def build(
         cycle=cycle,
         approvals=ApprovalRecords(config.monitoring_table, dynamodb, session=session),
         regression=RegressionWatcher(config.regression_watch, alerter, audit),
+        shard_lists=ShardLists(config.artifacts_bucket, session=session),
+        run_rows=RunRowsReader(config.monitoring_table, dynamodb, session=session),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -11,8 +13,9 @@ from pydantic import ValidationError
 from quotapilot import wiring
 from quotapilot.engine.approval.execute import execute_increase
 from quotapilot.engine.config import EngineConfig
+from quotapilot.engine.cycle import CycleReport
 from quotapilot.engine.exceptions import MalformedEventError
-from quotapilot.engine.models import EngineInput, ExecuteIncreaseInput
+from quotapilot.engine.models import EngineInput, ExecuteIncreaseInput, RunStep
 from quotapilot.engine.roots.engine import EngineParts, build
 from quotapilot.engine.runtime.common import check_depth, count, invalid, logger
 
@@ -43,7 +46,32 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
         return _execute_increase(event)
     if action == wiring.ACTION_REGRESSION_WATCH:
         return _regression_watch()
-    return _cycle()
+    if action == wiring.ACTION_LIST_SHARDS:
+        return _list_shards()
+    if action == wiring.ACTION_DECIDE:
+        try:
+            step = RunStep.model_validate(event)
+        except ValidationError as error:
+            raise invalid(error, "decide input") from None
+        return _reported(parts().cycle.decide_run(parts().run_rows, step.run_id, step.now))
+    return _reported(parts().cycle.run())
+
+
+def _list_shards() -> dict[str, Any]:
+    """The fan-out cycle's first step: the run's shards, written where the Map reads them."""
+    config().require("artifacts_bucket")
+    engine = parts()
+    now = datetime.now(UTC)
+    run_id = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    shards = engine.cycle.plan().shards
+    key = engine.shard_lists.write(run_id, shards)
+    return {
+        "run_id": run_id,
+        "now": now.isoformat(),
+        "bucket": engine.shard_lists.bucket,
+        "key": key,
+        "shards": len(shards),
+    }
 
 
 def _execute_increase(event: dict[str, Any]) -> dict[str, Any]:
@@ -69,8 +97,7 @@ def _regression_watch() -> dict[str, Any]:
     return asdict(report)
 
 
-def _cycle() -> dict[str, Any]:
-    report = parts().cycle.run()
+def _reported(report: CycleReport) -> dict[str, Any]:
     logger.info(
         "cycle done", extra={"failures": report.failures[:50], "decisions": len(report.decisions)}
     )
