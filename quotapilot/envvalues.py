@@ -33,7 +33,7 @@ class RegressionWatch:
     serving: str
     loadtest: str
     quotas: tuple[QuotaKey, ...]
-    #: Quota levels with seasons (:class:`quotapilot.pipeline.seasons.QuotaLevel`).
+    #: Quota levels with seasons (:class:`quotapilot.seasons.QuotaLevel`).
     levels: tuple[Any, ...] = ()
 
 
@@ -56,7 +56,7 @@ def encode_watch(
     serving: str, loadtest: str, quotas: Iterable[str], seasons: list[dict] | None = None
 ) -> str:
     """``quotas`` as the CLI and the stack config spell them: ``aws:SERVICE/CODE@REGION``;
-    ``seasons`` as :func:`quotapilot.pipeline.seasons.levels_from` reads them."""
+    ``seasons`` as :func:`quotapilot.seasons.levels_from` reads them."""
     keys = [QuotaKey.parse(q) for q in quotas]
     if not keys:
         return ""
@@ -142,7 +142,7 @@ def decode_watch(text: str, name: str) -> RegressionWatch | None:
             ) from None
     levels: tuple[Any, ...] = ()
     if raw.get("seasons") is not None:
-        from quotapilot.pipeline.seasons import levels_from
+        from quotapilot.seasons import levels_from
 
         levels = tuple(levels_from(raw["seasons"], name))
     return RegressionWatch(raw["serving"], raw["loadtest"], tuple(keys), levels)

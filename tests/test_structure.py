@@ -123,3 +123,40 @@ def test_every_module_is_small():
         and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert long == {}
+
+
+#: The package's layers, bottom up (ARCHITECTURE.md): a package imports its own layer's and
+#: lower ones', never a higher one's.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"_version", "exceptions", "domain", "wiring", "permissions", "quotapilot"}),
+    frozenset({"increase_paths", "seasons", "envvalues", "extras", "catalogue", "forecast"}),
+    frozenset({"sources"}),
+    frozenset({"engine", "ledger"}),
+    frozenset({"pipeline", "handlers"}),
+    frozenset({"gate", "components"}),
+    frozenset({"cli"}),
+    frozenset({"__main__"}),
+)
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "quotapilot"
+
+
+def test_every_package_is_in_one_layer():
+    placed = [name for layer in LAYERS for name in layer]
+    assert len(placed) == len(set(placed))
+    assert {_package(m) for m in modules()} == set(placed)
+
+
+def test_no_package_imports_a_higher_layer():
+    level = {name: i for i, layer in enumerate(LAYERS) for name in layer}
+    known = modules()
+    upward = sorted(
+        (name, target)
+        for name, path in known.items()
+        for target in imports(name, path, known)
+        if level[_package(target)] > level[_package(name)]
+    )
+    assert upward == []

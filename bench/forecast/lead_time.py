@@ -30,7 +30,7 @@ default horizon is that path's (API: VPCs, 7 d; review: EC2 vCPUs, 14 d; support
 quota AWS marks not adjustable, 28 d). Lead time = exhaustion - first alert (0 for a miss). A
 false alarm is an alert on a series that never runs out; precision and recall count series.
 "In time" is the share of exhausting series alerted at least the path's typical time to an
-increase before exhaustion (half its horizon: see ``engine.decision.increase_paths``). MASE =
+increase before exhaustion (half its horizon: see ``increase_paths``). MASE =
 the point forecast's mean absolute error at the horizon over the naive (current value)
 forecast's.
 """
@@ -49,10 +49,10 @@ from quotapilot.domain import QuotaKey
 from quotapilot.engine.collect.store import HOURLY_WINDOW_S, MAX_POINTS, RAW_WINDOW_S, retained
 from quotapilot.engine.decision.alarm import AlarmState, step
 from quotapilot.engine.decision.decide import Situation, decide
-from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import AutomationLevel, Rule
 from quotapilot.forecast import Series
 from quotapilot.forecast.model import SeasonalForecaster
+from quotapilot.increase_paths import warns_early
 
 THRESHOLD = 0.80
 START_DAY, EVERY, END_DAY = 7, 6 * HOUR, 60

@@ -124,7 +124,7 @@ def check(
         allocation = LedgerSource(open_ledger(ledger or default_url(), must_exist=True), scope)
     levels = ()
     if seasons is not None:
-        from quotapilot.pipeline.seasons import load_levels
+        from quotapilot.seasons import load_levels
 
         levels = load_levels(seasons)
         # Seasonal quotas are checked even where the plan doesn't touch them.

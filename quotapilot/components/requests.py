@@ -6,7 +6,7 @@ increase request, kept as desired state) or GCP's ``gcp.cloudquota.SQuotaPrefere
 larger of the two: the serving environment never ends up below what was load-tested, by
 construction rather than by review. A level with ``seasons`` is requested at its seasonal
 value a lead time ahead of each season and back at its own value once the season is over
-(:mod:`quotapilot.pipeline.seasons`), so running ``pulumi up`` on a schedule keeps a busy
+(:mod:`quotapilot.seasons`), so running ``pulumi up`` on a schedule keeps a busy
 season's quota in place before it starts. Optionally opts the account into Service Quotas'
 automatic management and the project into GCP's quota adjuster.
 """
@@ -21,7 +21,7 @@ from datetime import datetime
 import pulumi
 
 from quotapilot.exceptions import ConfigurationError
-from quotapilot.pipeline.seasons import QuotaLevel, Season
+from quotapilot.seasons import QuotaLevel, Season
 
 __all__ = ["TYPE", "QuotaLevel", "QuotaRequests", "QuotaRequestsArgs", "Season"]
 

@@ -28,19 +28,13 @@ class UsesAws:
         return self._client
 
 
-_SHARED: dict[str, Any] = {}
-
-
 def make_client(service: str, *, session: Any = None, region: str | None = None) -> Any:
     from botocore.config import Config
 
     if session is None:
-        # One session per process: it caches the service models every client would reload.
-        if "session" not in _SHARED:
-            import boto3
+        from quotapilot.sources.aws.clients import shared_session
 
-            _SHARED["session"] = boto3.session.Session()
-        session = _SHARED["session"]
+        session = shared_session()
     return session.client(service, region_name=region, config=Config(retries=RETRIES))
 
 

@@ -23,9 +23,9 @@ from quotapilot.engine.collect.store import RuleStore, SeriesStore, append
 from quotapilot.engine.config import EngineConfig, MemberAccount
 from quotapilot.engine.decision.alarm import AlarmState, observe
 from quotapilot.engine.decision.decide import Situation
-from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, RuleBook, rule_for, watched_keys
 from quotapilot.forecast.base import Forecast, Forecaster
+from quotapilot.increase_paths import warns_early
 
 logger = logging.getLogger(__name__)
 ENGINE = "quotapilot-engine"
@@ -209,7 +209,7 @@ class Cycle:
         key: QuotaKey, rules: RuleBook, readings: dict[QuotaKey, Reading]
     ) -> float | None:
         """The rule's warning threshold, for quotas whose increases take so long that the
-        engine warns ahead of it (``engine.decision.increase_paths.warns_early``); else None."""
+        engine warns ahead of it (``increase_paths.warns_early``); else None."""
         rule = rule_for(rules, key)
         if rule is None or not warns_early(key, readings[key].quota.adjustable, rule.increase_path):
             return None

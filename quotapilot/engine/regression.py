@@ -5,7 +5,7 @@ Configured by ``QUOTAPILOT_REGRESSION_WATCH`` (:mod:`quotapilot.envvalues` encod
 it): where the serving and the load-test quotas come from, each a SOURCE that
 ``quotapilot.sources.open_source`` accepts (``aws``, ``aws:REGION;role=ARN`` in another
 account, ``s3://BUCKET/KEY`` for a snapshot, ``gcp:PROJECT``), the quotas to compare, and
-optionally quota levels with seasons (:mod:`quotapilot.pipeline.seasons`): the watch also
+optionally quota levels with seasons (:mod:`quotapilot.seasons`): the watch also
 warns when a busy season starts within the quota's increase lead time and the serving limit
 is below the season's level.
 """
@@ -101,7 +101,7 @@ def watch(
                 now=now,
             )
     if config.levels:
-        from quotapilot.pipeline.season_watch import season_warnings
+        from quotapilot.engine.season_watch import season_warnings
 
         report.seasonal = season_warnings(config.levels, serving, alerter, audit, now)
     return report

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from quotapilot.domain import GLOBAL, QuotaKey
-from quotapilot.engine.decision.increase_paths import IncreasePath, default_horizon_hours
 from quotapilot.engine.exceptions import RuleError
+from quotapilot.increase_paths import IncreasePath, default_horizon_hours
 
 
 class AutomationLevel(enum.StrEnum):
@@ -50,10 +50,10 @@ class Rule:
     hard_limit: float | None = None
     #: Optional: USD per month one more unit of the quota may cost (default by service).
     unit_monthly_cost: float | None = None
-    #: None: the default of the quota's increase path (see ``engine.decision.increase_paths``).
+    #: None: the default of the quota's increase path (see ``increase_paths``).
     forecast_horizon_hours: float | None = None
     #: api, review or support_case; None: the service's default
-    #: (``engine.decision.increase_paths``).
+    #: (``increase_paths``).
     increase_path: str | None = None
     #: One alert per quota and band within this time: a quota that stays in a band is
     #: reminded of daily, not hourly.

@@ -31,7 +31,7 @@ from quotapilot.gate.verdicts import evaluate, load_policies
 from quotapilot.sources.base import QuotaSource
 
 if TYPE_CHECKING:
-    from quotapilot.pipeline.seasons import QuotaLevel
+    from quotapilot.seasons import QuotaLevel
 
 #: The buffer as a share of the limit (the settings give it in percent).
 DEFAULT_BUFFER = settings.BUFFER_PCT / 100

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from quotapilot.pipeline.seasons import QuotaLevel, season_need
+from quotapilot.seasons import QuotaLevel, season_need
 
 SEASON_FIELDS = ("season_level", "season_starts", "season_days_away", "season_lead_days")
 

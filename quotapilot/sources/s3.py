@@ -40,9 +40,13 @@ class S3SnapshotSource:
         if self._loaded is None:
             client = self._client
             if client is None:
-                from quotapilot.engine.aws import make_client
+                from botocore.config import Config
 
-                client = make_client("s3")
+                from quotapilot.sources.aws.clients import shared_session
+
+                client = shared_session().client(
+                    "s3", config=Config(retries={"mode": "standard", "max_attempts": 8})
+                )
             try:
                 answer = client.get_object(Bucket=self.bucket, Key=self.key)
                 size = int(answer.get("ContentLength") or 0)

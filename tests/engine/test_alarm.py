@@ -10,14 +10,14 @@ import pytest
 from quotapilot.domain import QuotaKey
 from quotapilot.engine.decision.alarm import CLEAR_BELOW, RAISE_AT, AlarmState, Watch, step
 from quotapilot.engine.decision.decide import Action, Situation, decide
-from quotapilot.engine.decision.increase_paths import (
+from quotapilot.engine.exceptions import RuleError
+from quotapilot.engine.rules import AutomationLevel, Rule, rule_from_mapping
+from quotapilot.increase_paths import (
     DEFAULT_HORIZON_HOURS,
     IncreasePath,
     increase_path,
     warns_early,
 )
-from quotapilot.engine.exceptions import RuleError
-from quotapilot.engine.rules import AutomationLevel, Rule, rule_from_mapping
 
 HOUR, DAY = 3600.0, 86_400.0
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

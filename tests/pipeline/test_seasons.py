@@ -15,7 +15,7 @@ from quotapilot.engine.regression import watch
 from quotapilot.envvalues import decode_watch
 from quotapilot.exceptions import ConfigurationError
 from quotapilot.gate.check import run_check
-from quotapilot.pipeline.seasons import QuotaLevel, Season, load_levels, season_need
+from quotapilot.seasons import QuotaLevel, Season, load_levels, season_need
 from quotapilot.sources.snapshot import SnapshotSource
 
 CPUS = "CPUS-per-project-region"

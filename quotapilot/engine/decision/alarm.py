@@ -129,7 +129,7 @@ def step(
 
 def observe(state: AlarmState, forecast: Forecast, at: float) -> AlarmState:
     """``step`` with both of a forecast's probabilities (the warning one is None unless the
-    series carried a warning level: see ``engine.decision.increase_paths.warns_early``)."""
+    series carried a warning level: see ``increase_paths.warns_early``)."""
     return step(
         state,
         forecast.exhaustion_probability,

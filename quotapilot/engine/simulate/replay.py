@@ -20,9 +20,9 @@ from quotapilot.domain import QuotaKey
 from quotapilot.engine.collect.store import retained
 from quotapilot.engine.decision.alarm import AlarmState, observe
 from quotapilot.engine.decision.decide import Action, Decision, Situation, decide
-from quotapilot.engine.decision.increase_paths import warns_early
 from quotapilot.engine.rules import Rule, rule_for
 from quotapilot.forecast.base import Forecast, Forecaster, Series
+from quotapilot.increase_paths import warns_early
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ its busy season (the GCP reference's accountants: January to April at 4000, 1500
 A seasonal level is *in force* ahead of its season by the quota's increase lead time, since an
 increase asked for on the season's first day arrives too late; it drops back only once the
 season is over. The lead time is the forecast horizon of the quota's increase path
-(:mod:`quotapilot.engine.decision.increase_paths`: twice the time an increase usually takes, so a
+(:mod:`quotapilot.increase_paths`: twice the time an increase usually takes, so a
 refused or partial grant can still be filed again), unless the level gives its own.
 
 :class:`QuotaLevel` is what ``QuotaRequests`` requests; the same levels, loaded from a file with
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from quotapilot.domain import GLOBAL, QuotaKey
-from quotapilot.engine.decision.increase_paths import default_horizon_hours
 from quotapilot.exceptions import ConfigurationError
+from quotapilot.increase_paths import default_horizon_hours
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

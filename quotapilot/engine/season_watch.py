@@ -10,7 +10,7 @@ from typing import Any
 from quotapilot.domain import Reading
 from quotapilot.engine.act.alerts import Alert, Alerter
 from quotapilot.engine.audit import AuditLog
-from quotapilot.pipeline.seasons import QuotaLevel, season_need
+from quotapilot.seasons import QuotaLevel, season_need
 from quotapilot.sources.base import SourceResult
 
 
