@@ -98,6 +98,20 @@ def test_watch_config_errors_name_the_entry(raw, entry):
     assert entry in str(caught.value)
 
 
+def approved_by_lead(stack, request_id: str) -> None:
+    """The approval function's record, as it writes it from the approver's IAM identity."""
+    stack.clients["dynamodb"].put_item(
+        TableName=stack.config.monitoring_table,
+        Item={
+            "pk": {"S": f"approval#{request_id}"},
+            "sk": {"S": "approval"},
+            "status": {"S": "approved"},
+            "approver": {"S": "arn:aws:iam::111111111111:role/capacity-lead"},
+            "decided_at": {"S": NOW.isoformat()},
+        },
+    )
+
+
 def test_execute_an_approved_increase(stack):
     endpoint = ServiceQuotasEndpoint()
     clients = AccountClients(stack.config.accounts)
@@ -120,16 +134,7 @@ def test_execute_an_approved_increase(stack):
         execute_increase(engine.actions, event, records, now=NOW)
     assert endpoint.requests == []
     # the approval function's record, written from the approver's IAM identity
-    stack.clients["dynamodb"].put_item(
-        TableName=stack.config.monitoring_table,
-        Item={
-            "pk": {"S": f"approval#{event.request.request_id}"},
-            "sk": {"S": "approval"},
-            "status": {"S": "approved"},
-            "approver": {"S": "arn:aws:iam::111111111111:role/capacity-lead"},
-            "decided_at": {"S": NOW.isoformat()},
-        },
-    )
+    approved_by_lead(stack, event.request.request_id)
     done = execute_increase(engine.actions, event, records, now=NOW)
     again = execute_increase(engine.actions, event, records, now=NOW)  # a retried invocation
     assert done["status"] == "requested" and again["status"] == "already_open"
@@ -157,15 +162,7 @@ def test_execute_does_not_report_an_increase_someone_else_is_filing(stack):
     engine = build(stack.config, source_factory=lambda a, r: None,
                    forecaster=GrowthForecaster(), clients=clients)  # fmt: skip
     event = ExecuteIncreaseInput.model_validate(load_event("engine_execute_increase"))
-    stack.clients["dynamodb"].put_item(
-        TableName=stack.config.monitoring_table,
-        Item={
-            "pk": {"S": f"approval#{event.request.request_id}"},
-            "sk": {"S": "approval"},
-            "status": {"S": "approved"},
-            "approver": {"S": "arn:aws:iam::111111111111:role/capacity-lead"},
-        },
-    )
+    approved_by_lead(stack, event.request.request_id)
     # a cycle (not this workflow) took the lock a minute ago and has not filed yet
     RequestLocks(stack.config.monitoring_table).acquire(
         event.request.key.key(), event.request.desired_limit, NOW

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from quotapilot.engine.accounts import AccountClients
@@ -36,5 +37,40 @@ def actions(
         locks=RequestLocks(config.monitoring_table, dynamodb, session=session),
         approvals=ApprovalStarter(
             config.approval_state_machine_arn, stepfunctions, session=session
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Acting:
+    """What deciding and acting takes, shared by the engine's and the events' roots."""
+
+    audit: AuditLog
+    alerter: Alerter
+    actions: Actions
+
+
+def acting(
+    config: EngineConfig,
+    *,
+    clients: AccountClients | None,
+    dynamodb: Any,
+    sns: Any,
+    stepfunctions: Any,
+    session: Any,
+) -> Acting:
+    audit = AuditLog(config.log_table, dynamodb, session=session)
+    made = alerter(config, dynamodb=dynamodb, sns=sns, session=session)
+    return Acting(
+        audit,
+        made,
+        actions(
+            config,
+            clients=clients or AccountClients(config.accounts, session=session),
+            audit=audit,
+            alerter=made,
+            dynamodb=dynamodb,
+            stepfunctions=stepfunctions,
+            session=session,
         ),
     )

@@ -64,17 +64,15 @@ def build(
     session: Any = None,
 ) -> EngineParts:
     config.require(*REQUIRED)
-    audit = AuditLog(config.log_table, dynamodb, session=session)
-    alerter = acting.alerter(config, dynamodb=dynamodb, sns=sns, session=session)
-    actions = acting.actions(
+    made = acting.acting(
         config,
-        clients=clients or AccountClients(config.accounts, session=session),
-        audit=audit,
-        alerter=alerter,
+        clients=clients,
         dynamodb=dynamodb,
+        sns=sns,
         stepfunctions=stepfunctions,
         session=session,
     )
+    audit, alerter, actions = made.audit, made.alerter, made.actions
     rules = RuleStore(config.rules_table, dynamodb, session=session)
     series = SeriesStore(config.monitoring_table, dynamodb, session=session)
     cycle = Cycle(

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from quotapilot.engine.accounts import AccountClients
-from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect.collection import AwsSources, SourceFactory
 from quotapilot.engine.collect.store import RuleStore, SeriesReader
 from quotapilot.engine.config import EngineConfig
@@ -50,21 +49,19 @@ def build(
     session: Any = None,
 ) -> EventsParts:
     config.require(*REQUIRED)
-    audit = AuditLog(config.log_table, dynamodb, session=session)
-    alerter = acting.alerter(config, dynamodb=dynamodb, sns=sns, session=session)
+    made = acting.acting(
+        config,
+        clients=clients,
+        dynamodb=dynamodb,
+        sns=sns,
+        stepfunctions=stepfunctions,
+        session=session,
+    )
     processor = EventProcessor(
         config,
-        actions=acting.actions(
-            config,
-            clients=clients or AccountClients(config.accounts, session=session),
-            audit=audit,
-            alerter=alerter,
-            dynamodb=dynamodb,
-            stepfunctions=stepfunctions,
-            session=session,
-        ),
-        audit=audit,
-        alerter=alerter,
+        actions=made.actions,
+        audit=made.audit,
+        alerter=made.alerter,
         rules=RuleStore(config.rules_table, dynamodb, session=session),
         # the cycle alone writes the series: the events function only reads them
         series=SeriesReader(config.monitoring_table, dynamodb, session=session),
