@@ -103,6 +103,7 @@ class QuotaAutomation(pulumi.ComponentResource):
         self.regression_baseline = artifacts.baseline_snapshot_url or args.checked(
             "regression_baseline"
         )
+        stack = (args, self.tables, messaging, self.state_machine_arn, self.regression_baseline)
         functions = Functions(
             f"{name}-functions",
             FunctionsArgs(
@@ -110,17 +111,8 @@ class QuotaAutomation(pulumi.ComponentResource):
                 key_arn=self.key.arn,
                 bucket_id=self.artifacts.id,
                 dead_letters_arn=self.dead_letters.arn,
-                environment=environment.function_environment(
-                    args, self.tables, messaging, self.state_machine_arn, self.regression_baseline
-                ),
-                resource_arns=environment.resource_arns(
-                    args,
-                    self.tables,
-                    messaging,
-                    self.key.arn,
-                    self.state_machine_arn,
-                    self.regression_baseline,
-                ),
+                environment=environment.function_environment(*stack, self.artifacts.id),
+                resource_arns=environment.resource_arns(*stack, self.artifacts.arn, self.key.arn),
                 log_retention_days=args.checked("log_retention_days"),
                 memory_mb=args.checked("memory_mb"),
                 reserved_concurrency=args.checked("reserved_concurrency"),

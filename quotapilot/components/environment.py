@@ -20,6 +20,7 @@ def function_environment(
     messaging: Messaging,
     state_machine_arn: pulumi.Input[str],
     regression_baseline: pulumi.Input[str],
+    artifacts_bucket: pulumi.Input[str],  # its name (a bucket's id is its name)
 ) -> dict[str, pulumi.Input[str]]:
     """Every environment value the Lambda code reads, encoded as it decodes them."""
     return {
@@ -44,6 +45,7 @@ def function_environment(
             regression_baseline,
         ),
         wiring.ENV_ENVIRONMENT: args.environment,
+        wiring.ENV_ARTIFACTS_BUCKET: artifacts_bucket,
     }
 
 
@@ -51,9 +53,10 @@ def resource_arns(
     args: QuotaAutomationArgs,
     tables: Mapping[str, aws.dynamodb.Table],
     messaging: Messaging,
-    key_arn: pulumi.Input[str],
     state_machine_arn: pulumi.Input[str],
     regression_baseline: pulumi.Input[str],
+    artifacts_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str],
 ) -> dict[str, list[pulumi.Input[str]]]:
     """Logical resource -> its ARNs here; an empty ARN means the stack has none."""
     baseline = pulumi.Output.from_input(regression_baseline)
@@ -75,6 +78,8 @@ def resource_arns(
         ],
         permissions.BASELINE_SNAPSHOT: [baseline.apply(_snapshot_arn)],
         permissions.LOADTEST_ROLE: [baseline.apply(_loadtest_role)],
+        # Only the fan-out cycle writes and reads shard lists (not deployed yet): none.
+        permissions.SHARD_LISTS: [],
     }
 
 

@@ -326,6 +326,8 @@ def test_the_planned_environment_is_what_the_engine_reads():
         "arn:aws:iam::222222222222:role/quotapilot-collector",
     ]
     assert engine.regions == ("us-east-1", "eu-west-1")
+    [bucket] = of(plan, "s3/bucket:Bucket")
+    assert engine.artifacts_bucket == bucket.id  # where list_shards writes (a bucket's name)
     watch = engine.regression_watch
     assert watch is not None and watch.serving == "aws"
     assert watch.loadtest.startswith("s3://") and watch.loadtest.endswith(
