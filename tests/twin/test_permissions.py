@@ -42,6 +42,9 @@ UNREACHED = {
         # The Lambda service dead-letters a failed asynchronous invocation with the role; no
         # scenario cycle fails (the events function's malformed event does exercise it).
         "sqs:SendMessage",
+        # RunRowsReader: only the fan-out cycle's decide step reads a run's rows back (the twin
+        # deploys the single-function cycle; tests/engine/test_fanout.py runs decide on moto).
+        "dynamodb:Query",
     },
     "events": {
         # RequestLocks reads a held lock only when two runs want the same increase at once.
