@@ -13,7 +13,7 @@ import typer
 
 def package(
     functions: list[str] = typer.Argument(
-        None, help="Functions to build (engine, events, approval); default: all"
+        None, help="Functions to build (engine, events, approval, collector); default: all"
     ),
     out: Path | None = typer.Option(
         None, "--out", help="Directory for the zips; default: the user cache"
@@ -24,11 +24,11 @@ def package(
     from quotapilot.components import bundle
     from quotapilot.exceptions import InputError
 
-    chosen = functions or list(wiring.FUNCTIONS)
-    unknown = [f for f in chosen if f not in wiring.FUNCTIONS]
+    chosen = functions or list(wiring.ALL_FUNCTIONS)
+    unknown = [f for f in chosen if f not in wiring.ALL_FUNCTIONS]
     if unknown:
         raise InputError(
-            f"no such function; one of {', '.join(wiring.FUNCTIONS)}",
+            f"no such function; one of {', '.join(wiring.ALL_FUNCTIONS)}",
             field="FUNCTIONS",
             value=unknown[0],
         )

@@ -3,6 +3,7 @@ quota requests per environment."""
 
 from quotapilot.components.args import QuotaAutomationArgs
 from quotapilot.components.automation import QuotaAutomation
+from quotapilot.components.fan_out import FanOut
 from quotapilot.components.member_role import (
     QuotaMemberRole,
     QuotaMemberRoleArgs,
@@ -12,6 +13,7 @@ from quotapilot.components.member_role import (
 from quotapilot.components.requests import QuotaLevel, QuotaRequests, QuotaRequestsArgs, Season
 
 __all__ = [
+    "FanOut",
     "QuotaAutomation",
     "QuotaAutomationArgs",
     "QuotaLevel",

@@ -2,10 +2,11 @@
 
 ``QuotaAutomation("quota")`` with no arguments builds a safe stack: a customer-managed KMS
 key (rotated) encrypting every table, topic, queue and log group; on-demand tables with
-point-in-time recovery; the three functions with their own least-privilege roles (built from
+point-in-time recovery; the functions with their own least-privilege roles (built from
 the Lambda code's own declarations, :data:`quotapilot.engine.permissions.FUNCTION_NEEDS`),
 X-Ray, a dead-letter queue and reserved concurrency; the EventBridge bus, rules and
 schedules; the approval workflow (a task token: no polling); alerts; a dashboard and alarms.
+With ``fan_out``, the schedule starts the fan-out cycle (:mod:`quotapilot.components.cycle`).
 
 It composes its parts (:mod:`quotapilot.components.part` says why their resources carry
 aliases): each takes what it needs as inputs and exposes what it made as attributes.
@@ -22,6 +23,7 @@ from quotapilot import wiring
 from quotapilot.components import documents, environment
 from quotapilot.components.args import QuotaAutomationArgs
 from quotapilot.components.artifacts import Artifacts, ArtifactsArgs
+from quotapilot.components.cycle import fan_out_cycle, function_settings
 from quotapilot.components.functions import Functions, FunctionsArgs
 from quotapilot.components.messaging import Messaging, MessagingArgs
 from quotapilot.components.observability import Observability, ObservabilityArgs
@@ -30,12 +32,6 @@ from quotapilot.components.tables import Tables, TablesArgs
 from quotapilot.components.workflow import ApprovalWorkflow, ApprovalWorkflowArgs
 
 TYPE = "quotapilot:index:QuotaAutomation"
-#: Alert subscriptions: protocol, and the field listing its endpoints.
-SUBSCRIPTION_FIELDS = (
-    ("email", "alert_emails"),
-    ("https", "alert_https_endpoints"),
-    ("sqs", "alert_sqs_queue_arns"),
-)
 
 
 class QuotaAutomation(pulumi.ComponentResource):
@@ -81,11 +77,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             MessagingArgs(
                 **shared,
                 key_id=self.key.id,
-                alert_subscriptions=tuple(
-                    (protocol, args.checked(field, endpoint))
-                    for protocol, field in SUBSCRIPTION_FIELDS
-                    for endpoint in getattr(args, field)
-                ),
+                alert_subscriptions=args.alert_subscriptions(),
             ),
             part,
         )
@@ -104,6 +96,7 @@ class QuotaAutomation(pulumi.ComponentResource):
             "regression_baseline"
         )
         stack = (args, self.tables, messaging, self.state_machine_arn, self.regression_baseline)
+        fan_out = args.fan_out
         functions = Functions(
             f"{name}-functions",
             FunctionsArgs(
@@ -117,12 +110,15 @@ class QuotaAutomation(pulumi.ComponentResource):
                 memory_mb=args.checked("memory_mb"),
                 reserved_concurrency=args.checked("reserved_concurrency"),
                 code=args.code,
+                **(function_settings(fan_out) if fan_out is not None else {}),
             ),
             part,
         )
         self.functions, self.roles = functions.functions, functions.roles
         #: What member accounts trust (QuotaMemberRoleArgs.engine_role_name).
         self.engine_role_name = self.roles[wiring.FUNCTION_ENGINE].name
+        #: With the fan-out cycle, what member accounts trust too (the collector reads them).
+        self.collector_role_name = self.roles[wiring.FUNCTION_COLLECTOR].name if fan_out else None
         self.log_groups = functions.log_groups
         engine = self.functions[wiring.FUNCTION_ENGINE]
         approval = self.functions[wiring.FUNCTION_APPROVAL]
@@ -143,6 +139,9 @@ class QuotaAutomation(pulumi.ComponentResource):
         )
         self.state_machine = workflow.state_machine
         self.approval_url_resource = workflow.approval_url
+        cycle = fan_out_cycle(self, name, shared, part, region, account)
+        #: The fan-out cycle's state machine (None: the engine runs the cycle on its own).
+        self.cycle_state_machine = cycle.state_machine if cycle else None
         events = self.functions[wiring.FUNCTION_EVENTS]
         self.rules = EventRouting(
             f"{name}-event-routing",
@@ -158,6 +157,9 @@ class QuotaAutomation(pulumi.ComponentResource):
                 schedule=args.checked("schedule"),
                 regression_schedule=(
                     args.checked("regression_schedule") if args.regression_watch else None
+                ),
+                cycle_state_machine=(
+                    (cycle.state_machine.arn, cycle.starter_role.arn) if cycle else None
                 ),
             ),
             part,
@@ -187,5 +189,7 @@ class QuotaAutomation(pulumi.ComponentResource):
                 "approval_url": self.approval_url_resource.function_url,
                 "dashboard_url": self.dashboard_url,
                 "engine_role_name": self.engine_role_name,
+                "collector_role_name": self.collector_role_name,
+                "cycle_state_machine_arn": cycle.state_machine.arn if cycle else None,
             }
         )

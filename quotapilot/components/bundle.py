@@ -64,9 +64,9 @@ def cache_dir() -> Path:
 
 
 def handler_file(function: str) -> Path:
-    if function not in wiring.FUNCTIONS:
+    if function not in wiring.ALL_FUNCTIONS:
         raise ConfigurationError(
-            f"no such function; one of {', '.join(wiring.FUNCTIONS)}", function=function
+            f"no such function; one of {', '.join(wiring.ALL_FUNCTIONS)}", function=function
         )
     path = HANDLERS / f"{function}.py"
     if not path.is_file():  # a broken install: say where we looked

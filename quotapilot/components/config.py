@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import MISSING, fields
 
 from quotapilot.components.args import QuotaAutomationArgs
+from quotapilot.components.fan_out import FanOut
 from quotapilot.exceptions import ConfigurationError
 
 
@@ -14,7 +15,9 @@ def args_from_config(config) -> QuotaAutomationArgs:
     for spec in fields(QuotaAutomationArgs):
         # The default says how the value is spelled in config (the annotations are inputs).
         default = spec.default if spec.default is not MISSING else spec.default_factory()  # type: ignore[misc]
-        if isinstance(default, dict):
+        if spec.name == "fan_out":
+            value = _fan_out(config.get_object(spec.name))
+        elif isinstance(default, dict):
             value = config.get_object(spec.name)
         elif isinstance(default, int):
             value = config.get_int(spec.name)
@@ -31,3 +34,19 @@ def args_from_config(config) -> QuotaAutomationArgs:
         if value is not None:
             given[spec.name] = value
     return QuotaAutomationArgs(**given)
+
+
+def _fan_out(value) -> FanOut | None:
+    """``quotapilot:fan_out``: ``true`` (the defaults), ``false``, or a map of
+    :class:`FanOut`'s fields."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return FanOut()
+    names = {f.name for f in fields(FanOut)}
+    if not isinstance(value, dict) or not set(value) <= names:
+        raise ConfigurationError(
+            f"must be true, false or a map of {', '.join(sorted(names))}",
+            key="quotapilot:fan_out",
+        )
+    return FanOut(**value)

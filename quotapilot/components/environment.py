@@ -78,8 +78,12 @@ def resource_arns(
         ],
         permissions.BASELINE_SNAPSHOT: [baseline.apply(_snapshot_arn)],
         permissions.LOADTEST_ROLE: [baseline.apply(_loadtest_role)],
-        # Only the fan-out cycle writes and reads shard lists (not deployed yet): none.
-        permissions.SHARD_LISTS: [],
+        # Only the fan-out cycle writes (the engine) and reads (its Map) shard lists.
+        permissions.SHARD_LISTS: (
+            [pulumi.Output.concat(artifacts_arn, "/", wiring.SHARDS_PREFIX, "*")]
+            if args.fan_out is not None
+            else []
+        ),
     }
 
 

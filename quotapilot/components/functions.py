@@ -1,4 +1,5 @@
-"""The three Lambda functions, each with its log group, package, role and least-privilege
+"""The Lambda functions (engine, events, approval; and the collector with the fan-out
+cycle), each with its log group, package, role and least-privilege
 policy (built from the Lambda code's own declarations,
 :data:`quotapilot.engine.permissions.FUNCTION_NEEDS`)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -37,6 +39,11 @@ class FunctionsArgs(PartArgs):
     reserved_concurrency: pulumi.Input[int]
     #: Prebuilt packages by function (a zip path or an archive); the others are built.
     code: Mapping[str, str | pulumi.Input[pulumi.Archive]] = field(default_factory=dict)
+    #: The functions to make: the collector only with the fan-out cycle.
+    functions: tuple[str, ...] = wiring.FUNCTIONS
+    #: Per function, the Function arguments that differ from the above: ``timeout``,
+    #: ``memory_size``, ``reserved_concurrent_executions`` (None: none reserved).
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 class Functions(pulumi.ComponentResource):
@@ -48,7 +55,7 @@ class Functions(pulumi.ComponentResource):
     ) -> None:
         super().__init__(TYPE_PREFIX + "Functions", name, None, opts)
         child = resource_options(self, opts)
-        made = {function: _function(function, args, child) for function in wiring.FUNCTIONS}
+        made = {function: _function(function, args, child) for function in args.functions}
         self.functions: dict[str, aws.lambda_.Function] = {f: m[0] for f, m in made.items()}
         self.roles: dict[str, aws.iam.Role] = {f: m[1] for f, m in made.items()}
         self.log_groups: dict[str, aws.cloudwatch.LogGroup] = {f: m[2] for f, m in made.items()}
@@ -97,6 +104,12 @@ def _function(
         opts=child,
     )
     asynchronous = function in ASYNC_FUNCTIONS
+    settings = {
+        "timeout": 300 if function == wiring.FUNCTION_ENGINE else 60,
+        "memory_size": args.memory_mb,
+        "reserved_concurrent_executions": args.reserved_concurrency,
+        **args.overrides.get(function, {}),
+    }
     lambda_function = aws.lambda_.Function(
         f"{prefix}-{function}",
         runtime="python3.11",
@@ -106,9 +119,7 @@ def _function(
         s3_key=package.key,
         s3_object_version=package.version_id,
         role=role.arn,
-        timeout=300 if function == wiring.FUNCTION_ENGINE else 60,
-        memory_size=args.memory_mb,
-        reserved_concurrent_executions=args.reserved_concurrency,
+        **settings,
         environment={
             "variables": {
                 env: args.environment[env]

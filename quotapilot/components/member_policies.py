@@ -10,7 +10,7 @@ increases: an account that only lends its quotas for reading never lets the engi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from quotapilot.permissions import NO_RESOURCE_SCOPE, Needs
@@ -39,10 +39,13 @@ def member_actions(allow_increases: bool) -> tuple[str, ...]:
 
 
 def trust_policy(
-    engine_role_arn: str, organization_id: str | None = None, external_id: str | None = None
+    engine_role_arn: str | Sequence[str],
+    organization_id: str | None = None,
+    external_id: str | None = None,
 ) -> dict[str, Any]:
-    """Only the engine's role may assume this one; in the organisation, with the external
-    id, when given."""
+    """Only the engine's role (and, with the fan-out cycle, the collector's) may assume this
+    one; in the organisation, with the external id, when given."""
+    principals = [engine_role_arn] if isinstance(engine_role_arn, str) else list(engine_role_arn)
     conditions: dict[str, dict[str, str]] = {}
     if organization_id:
         conditions["StringEquals"] = {"aws:PrincipalOrgID": organization_id}
@@ -50,7 +53,7 @@ def trust_policy(
         conditions.setdefault("StringEquals", {})["sts:ExternalId"] = external_id
     statement: dict[str, Any] = {
         "Effect": "Allow",
-        "Principal": {"AWS": engine_role_arn},
+        "Principal": {"AWS": principals[0] if len(principals) == 1 else principals},
         "Action": "sts:AssumeRole",
     }
     if conditions:
@@ -87,7 +90,7 @@ def engine_role_arn(engine_account: str, engine_role_name: str) -> str:
 
 def stackset_template(
     role_name: str,
-    engine_role_arn: str,
+    engine_role_arn: str | Sequence[str],
     *,
     organization_id: str | None = None,
     external_id: str | None = None,

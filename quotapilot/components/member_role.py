@@ -50,6 +50,18 @@ class QuotaMemberRoleArgs:
     #: Let the engine file increase requests and support cases here; default: read only.
     allow_increases: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: With the fan-out cycle, the collector function's role name in the engine account
+    #: (QuotaAutomation's ``collector_role_name``): it reads the quotas, so it is trusted too.
+    collector_role_name: pulumi.Input[str] | None = None
+
+    def principal_arns(self) -> pulumi.Output[list[str]]:
+        """The roles this one trusts, in the engine account."""
+        names = [self.engine_role_name]
+        if self.collector_role_name is not None:
+            names.append(self.collector_role_name)
+        return pulumi.Output.all(*names).apply(
+            lambda given: [documents.engine_role_arn(self.engine_account, n) for n in given]
+        )
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"\d{12}", self.engine_account):
@@ -82,13 +94,9 @@ class QuotaMemberRole(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         import pulumi_aws as aws
 
-        trust = pulumi.Output.from_input(args.engine_role_name).apply(
-            lambda engine_role: json.dumps(
-                documents.trust_policy(
-                    documents.engine_role_arn(args.engine_account, engine_role),
-                    args.organization_id,
-                    args.external_id,
-                )
+        trust = args.principal_arns().apply(
+            lambda principals: json.dumps(
+                documents.trust_policy(principals, args.organization_id, args.external_id)
             )
         )
         role = aws.iam.Role(
@@ -146,10 +154,10 @@ class QuotaMemberRoleStackSet(pulumi.ComponentResource):
         import pulumi_aws as aws
 
         role = args.role
-        template = pulumi.Output.from_input(role.engine_role_name).apply(
-            lambda engine_role: documents.stackset_template(
+        template = role.principal_arns().apply(
+            lambda principals: documents.stackset_template(
                 role.role_name,
-                documents.engine_role_arn(role.engine_account, engine_role),
+                principals,
                 organization_id=role.organization_id,
                 external_id=role.external_id,
                 allow_increases=role.allow_increases,

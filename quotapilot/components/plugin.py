@@ -16,6 +16,24 @@ import pulumi
 
 from quotapilot.components import automation, requests
 from quotapilot.components.args import QuotaAutomationArgs
+from quotapilot.components.fan_out import FanOut
+
+
+class FanOutInput(TypedDict):
+    """The fan-out cycle: a Distributed Map runs the collector over batches of shards."""
+
+    max_concurrency: NotRequired[int]
+    """Collector invocations at once (the Map's MaxConcurrency)."""
+    batch_size: NotRequired[int]
+    """Shards per collector invocation (the Map's MaxItemsPerBatch)."""
+    tolerated_failure_percentage: NotRequired[int]
+    """Percent of batches that may still fail after their retries before the run fails."""
+    retries: NotRequired[int]
+    """Further tries of a failed batch."""
+    collector_memory_mb: NotRequired[int]
+    """The collector's memory, MB."""
+    collector_timeout_seconds: NotRequired[int]
+    """The collector's timeout per batch, in seconds."""
 
 
 class QuotaAutomationInputs(TypedDict):
@@ -60,7 +78,9 @@ class QuotaAutomationInputs(TypedDict):
     audit_retention_days: NotRequired[int]
     """Days the automation log (the audit trail) keeps records (at least a year)."""
     code: NotRequired[dict[str, pulumi.Input[pulumi.Archive]]]
-    """Prebuilt deployment packages by function (engine, events, approval), e.g. the zips `quotapilot package` builds; the others are built from the installed quotapilot."""  # noqa: E501
+    """Prebuilt deployment packages by function (engine, events, approval, collector), e.g. the zips `quotapilot package` builds; the others are built from the installed quotapilot."""  # noqa: E501
+    fan_out: NotRequired[FanOutInput]
+    """Run the cycle as a fan-out (:class:`FanOut`); None: one engine invocation walks every account and region (enough for a few dozen accounts)."""  # noqa: E501
 
 
 class QuotaAutomation(automation.QuotaAutomation):
@@ -83,6 +103,8 @@ class QuotaAutomation(automation.QuotaAutomation):
         self, name: str, args: QuotaAutomationInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         given = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(args or {}).items()}
+        if given.get("fan_out") is not None:
+            given["fan_out"] = FanOut(**given["fan_out"])
         super().__init__(name, QuotaAutomationArgs(**given), opts)
         self.alerts_topic_arn = self.alerts_topic.arn
         self.events_topic_arn = self.events_topic.arn

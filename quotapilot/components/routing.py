@@ -32,6 +32,9 @@ class EventRoutingArgs(PartArgs):
     #: How often the regression watch runs; None: it doesn't (there is nothing to watch, and
     #: a run would fail every time).
     regression_schedule: pulumi.Input[str] | None = None
+    #: The fan-out cycle's state machine and the role that may start it: the cycle schedule
+    #: starts it instead of invoking the engine. None: the engine runs the cycle itself.
+    cycle_state_machine: tuple[pulumi.Input[str], pulumi.Input[str]] | None = None
 
 
 class EventRouting(pulumi.ComponentResource):
@@ -56,7 +59,7 @@ class EventRouting(pulumi.ComponentResource):
                 event_pattern=json.dumps(documents.threshold_pattern(detail_type)),
                 opts=child,
             )
-            targets.append((rule, events, None, args.bus_name))
+            targets.append((rule, events, None, args.bus_name, False))
             self.rules[detail_type] = rule
         breach = aws.cloudwatch.EventRule(
             f"{prefix}-sq-breach",
@@ -64,7 +67,7 @@ class EventRouting(pulumi.ComponentResource):
             event_pattern=json.dumps(documents.service_quotas_pattern()),
             opts=child,
         )
-        targets.append((breach, events, None, None))
+        targets.append((breach, events, None, None, False))
         schedules = [("cycle", args.schedule, wiring.ACTION_CYCLE)]
         if args.regression_schedule is not None:
             schedules.append(
@@ -77,22 +80,30 @@ class EventRouting(pulumi.ComponentResource):
                 description=f"quotapilot: {action}",
                 opts=child,
             )
-            targets.append((rule, engine, json.dumps({"action": action}), None))
-        for index, (rule, (function_arn, function_name), payload, bus) in enumerate(targets):
+            if action == wiring.ACTION_CYCLE and args.cycle_state_machine is not None:
+                # Each run of the state machine lists its shards: it takes no input.
+                targets.append((rule, args.cycle_state_machine, "{}", None, True))
+            else:
+                targets.append((rule, engine, json.dumps({"action": action}), None, False))
+        # (rule, (target ARN, function name or starting role), input, bus, started by a role)
+        for index, (rule, (arn, name_or_role), payload, bus, by_role) in enumerate(targets):
             aws.cloudwatch.EventTarget(
                 f"{prefix}-target-{index}",
                 rule=rule.name,
                 event_bus_name=bus,
-                arn=function_arn,
+                arn=arn,
+                role_arn=name_or_role if by_role else None,
                 input=payload,
                 retry_policy={"maximum_event_age_in_seconds": 3600, "maximum_retry_attempts": 8},
                 dead_letter_config={"arn": args.dead_letters_arn},
                 opts=child,
             )
+            if by_role:
+                continue  # the role starts it; a state machine has no resource policy
             aws.lambda_.Permission(
                 f"{prefix}-invoke-{index}",
                 action="lambda:InvokeFunction",
-                function=function_name,
+                function=name_or_role,
                 principal="events.amazonaws.com",
                 source_arn=rule.arn,
                 opts=child,

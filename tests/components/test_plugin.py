@@ -114,3 +114,16 @@ def test_values_that_flow_into_resources_accept_outputs(served_schema):
         assert not inputs[name]["items"].get("plain"), name
     assert inputs["environment"].get("plain")  # names resources: must be known
     assert inputs["code"]["additionalProperties"]["$ref"] == "pulumi.json#/Archive"
+
+
+def test_the_fan_out_is_an_object_input_with_every_setting(served_schema):
+    from dataclasses import fields
+
+    from quotapilot.components import FanOut
+
+    _, schema = served_schema
+    inputs = schema["resources"]["quotapilot:index:QuotaAutomation"]["inputProperties"]
+    fan_out = schema["types"][inputs["fanOut"]["$ref"].removeprefix("#/types/")]
+    expected = {re.sub(r"_(\w)", lambda m: m.group(1).upper(), f.name) for f in fields(FanOut)}
+    assert set(fan_out["properties"]) == expected
+    assert all(p["type"] == "integer" for p in fan_out["properties"].values())

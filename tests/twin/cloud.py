@@ -5,7 +5,8 @@ What moto leaves out is filled in where the real path needs it, and nothing else
 - EventBridge delivers to Lambda targets (moto only delivers to queues, logs and buses): a rule
   that matches an event hands it to the target function through the twin's Lambda service,
   with the target's ``Input`` as EventBridge applies it;
-- the state machine runs (moto's own interpreter), and its Lambda tasks invoke the containers;
+- the state machines run (moto's own interpreter), and their Lambda tasks invoke the
+  containers; a schedule whose target is a state machine starts it, as the target's role;
 - schedules fire when the twin's clock says they are due.
 """
 
@@ -51,6 +52,8 @@ class Twin:
         #: it (the planned definition is otherwise created as planned).
         self.approval_timeout_s = approval_timeout_s
         self.deliveries: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        #: The fan-out cycle's runs its schedule started (describe_execution, once over).
+        self.cycle_runs: list[dict[str, Any]] = []
         self._delivery_lock = threading.Lock()
         self.service: LambdaService | None = None
         self.deployment: Deployment | None = None
@@ -132,8 +135,9 @@ class Twin:
                 return None  # a schedule's rule fires on its schedule, never on put events
             if not rule.event_pattern.matches_event(original_event):
                 return None
-            functions = [t for t in rule.targets if ":lambda:" in t["Arn"]]
-            others = [t for t in rule.targets if ":lambda:" not in t["Arn"]]
+            ours = (":lambda:", ":states:")
+            functions = [t for t in rule.targets if any(o in t["Arn"] for o in ours)]
+            others = [t for t in rule.targets if not any(o in t["Arn"] for o in ours)]
             for target in functions:
                 with twin._delivery_lock:
                     twin.deliveries.append((target, _payload(target, original_event)))
@@ -219,7 +223,33 @@ class Twin:
                 if not self.deliveries:
                     return done
                 target, payload = self.deliveries.pop(0)
+            if ":states:" in target["Arn"]:
+                self.cycle_runs.append(self._start(target, payload))
+                continue
             done.append(self.service.invoke_async(target["Arn"], payload, self.now_text()))
+
+    def _start(self, target: dict[str, Any], payload: Any, timeout: float = 60.0) -> dict:
+        """EventBridge starting a state machine as the target's role; the run, once over."""
+        import time
+
+        from tests.twin.policy import allowed
+
+        role = target["RoleArn"].rsplit("/", 1)[-1]
+        policy = self.deployment.policies[role]
+        assert allowed(policy, "states:StartExecution", target["Arn"]), (role, target["Arn"])
+        sfn = self.client("stepfunctions")
+        arn = sfn.start_execution(
+            stateMachineArn=target["Arn"],
+            name=str(uuid.uuid4()),  # EventBridge names each run (moto would name it "None")
+            input=json.dumps(payload),
+        )["executionArn"]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            run = sfn.describe_execution(executionArn=arn)
+            if run["status"] != "RUNNING":
+                return run
+            time.sleep(0.05)
+        raise AssertionError(f"the cycle's run {arn} still running after {timeout} s")
 
     def executions(self) -> list[dict[str, Any]]:
         sfn = self.client("stepfunctions")

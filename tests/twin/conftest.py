@@ -9,7 +9,7 @@ import pytest
 
 from quotapilot.gate.program import read_plan
 from tests.twin.cloud import Twin
-from tests.twin.scenarios import CONFIGURED
+from tests.twin.scenarios import CONFIGURED, FAN_OUT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,6 +23,11 @@ def default_plan():
 @pytest.fixture(scope="session")
 def configured_plan():
     return read_plan(ROOT / "stacks", "twin-configured", CONFIGURED)
+
+
+@pytest.fixture(scope="session")
+def fan_out_plan():
+    return read_plan(ROOT / "stacks", "twin-fan-out", FAN_OUT)
 
 
 def _twin(tmp_path_factory, plan, name: str):
@@ -42,6 +47,11 @@ def default_twin(tmp_path_factory, default_plan):
 @pytest.fixture(scope="module")
 def configured_twin(tmp_path_factory, configured_plan):
     yield from _twin(tmp_path_factory, configured_plan, "configured")
+
+
+@pytest.fixture(scope="module")
+def fan_out_twin(tmp_path_factory, fan_out_plan):
+    yield from _twin(tmp_path_factory, fan_out_plan, "fan-out")
 
 
 #: The twin tests that ran in this process (under pytest-xdist, a module's tests may be split

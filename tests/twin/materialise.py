@@ -45,7 +45,11 @@ class Deployment:
     replaced: dict[str, str] = field(default_factory=dict)  # planned value -> real value
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> settings
     queue_url: str = ""
-    state_machine_arn: str = ""
+    state_machine_arn: str = ""  # the approval workflow
+    #: The fan-out cycle's state machine and the role its schedule starts it with (empty:
+    #: the engine runs the cycle itself).
+    cycle_state_machine_arn: str = ""
+    cycle_starter_role: str = ""
     bus_name: str = ""
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)  # role name -> policy
 
@@ -55,6 +59,25 @@ def _zip(text: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("handler.py", text)
     return buffer.getvalue()
+
+
+def _batch_of_one(state: dict[str, Any]) -> bool:
+    """moto's interpreter runs a Distributed Map (its ItemReader, retries, tolerated failures)
+    but has no ItemBatcher: a Map's batches become batches of one, built by an ItemSelector
+    in the very shape ItemBatcher gives each child ({"Items": [...], "BatchInput": {...}}).
+    Everything else runs as planned. Returns whether the state had batches."""
+    if "ToleratedFailurePercentage" in state:
+        # moto's grammar takes a decimal here only (5.0, not 5): the same number
+        state["ToleratedFailurePercentage"] = float(state["ToleratedFailurePercentage"])
+    batcher = state.pop("ItemBatcher", None)
+    if batcher is None:
+        return False
+    assert "ItemSelector" not in state, "a Map with both: the twin can't stand in for both"
+    state["ItemSelector"] = {
+        "Items.$": "States.Array($$.Map.Item.Value)",
+        "BatchInput": batcher.get("BatchInput", {}),
+    }
+    return True
 
 
 class Materialiser:
@@ -380,6 +403,7 @@ class Materialiser:
                 for state in definition["States"].values():
                     if "TimeoutSeconds" in state:
                         state["TimeoutSeconds"] = self.approval_timeout_s
+            fan_out = any(_batch_of_one(state) for state in definition["States"].values())
             made = sfn.create_state_machine(
                 name=p["name"],
                 definition=json.dumps(definition),
@@ -387,7 +411,10 @@ class Materialiser:
                 type=p.get("type", "STANDARD"),
             )["stateMachineArn"]
             assert made == p["arn"], (made, p["arn"])
-            self.deployment.state_machine_arn = made
+            if fan_out:
+                self.deployment.cycle_state_machine_arn = made
+            else:
+                self.deployment.state_machine_arn = made
             self.done(machine)
 
     def rules(self) -> None:
@@ -418,6 +445,9 @@ class Materialiser:
                 }
             if p.get("deadLetterConfig"):
                 spec["DeadLetterConfig"] = {"Arn": p["deadLetterConfig"]["arn"]}
+            if p.get("roleArn"):  # a state machine target: EventBridge starts it as this role
+                spec["RoleArn"] = p["roleArn"]
+                self.deployment.cycle_starter_role = p["roleArn"].rsplit("/", 1)[-1]
             request = {"Rule": p["rule"], "Targets": [spec]}
             if p.get("eventBusName"):
                 request["EventBusName"] = p["eventBusName"]
@@ -464,11 +494,13 @@ class Materialiser:
             return
         accounts = json.loads(engine.environment.get("QUOTAPILOT_ACCOUNTS") or "[]")
         iam = self.client("iam")
-        engine_role = next(
+        # the engine's role, and with the fan-out cycle the collector's (QuotaMemberRoleArgs)
+        readers = [
             r.properties["arn"]
             for r in self.of("aws:iam/role:Role")
-            if r.properties["arn"].endswith("-engine-role") or "engine-role" in r.name
-        )
+            if r.name.endswith(("-engine-role", "-collector-role"))
+        ]
+        assert readers, "no engine role planned"
         for member in accounts:
             name = member["role_arn"].rsplit("/", 1)[-1]
             trust = {
@@ -476,7 +508,7 @@ class Materialiser:
                 "Statement": [
                     {
                         "Effect": "Allow",
-                        "Principal": {"AWS": engine_role},
+                        "Principal": {"AWS": readers},
                         "Action": "sts:AssumeRole",
                     }
                 ],

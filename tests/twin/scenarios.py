@@ -41,6 +41,8 @@ CONFIGURED = [
     f'quotapilot:approvers=["{APPROVER}"]',
     "quotapilot:schedule=rate(5 minutes)",
 ]
+#: The same stack with the fan-out cycle (a batch per shard: the twin has one).
+FAN_OUT = [*CONFIGURED, 'quotapilot:fan_out={"batch_size": 1, "max_concurrency": 10}']
 DETAIL_EVENTS = {
     wiring.DETAIL_THRESHOLD_EXCEEDED: "engine_threshold_exceeded",
     wiring.DETAIL_USAGE_SPIKE: "engine_usage_spike",
@@ -204,11 +206,16 @@ def climb_for_two_days(
         if before_step is not None:
             before_step(step, twin)
         usage(twin, 600 + 390 * step / (steps - 1), now)
+        runs = len(twin.cycle_runs)
         for invocation in twin.tick(now):
             outcome.invocations.append(invocation)
             if invocation.function == "engine" and invocation.event == {"action": "cycle"}:
                 outcome.cycles += 1
                 outcome.failed_cycles += not invocation.ok
+        # with the fan-out cycle, the schedule started the state machine instead
+        for run in twin.cycle_runs[runs:]:
+            outcome.cycles += 1
+            outcome.failed_cycles += run["status"] != "SUCCEEDED"
         for request_id in pending_approvals(twin):
             if before_decision is not None:
                 before_decision(step, twin)

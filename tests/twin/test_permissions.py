@@ -42,9 +42,6 @@ UNREACHED = {
         # The Lambda service dead-letters a failed asynchronous invocation with the role; no
         # scenario cycle fails (the events function's malformed event does exercise it).
         "sqs:SendMessage",
-        # RunRowsReader: only the fan-out cycle's decide step reads a run's rows back (the twin
-        # deploys the single-function cycle; tests/engine/test_fanout.py runs decide on moto).
-        "dynamodb:Query",
     },
     "events": {
         # RequestLocks reads a held lock only when two runs want the same increase at once.
@@ -57,6 +54,11 @@ UNREACHED = {
         "sts:GetCallerIdentity",
     },
     "approval": set(),
+    "collector": {
+        "servicequotas:ListAWSDefaultServiceQuotas",
+        # Every shard names its account: the collector never has to ask.
+        "sts:GetCallerIdentity",
+    },
 }
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,7 +71,7 @@ def planned_actions(policy: dict) -> set[str]:
     return actions
 
 
-SCENARIOS = ("test_approvals", "test_configured", "test_defaults")
+SCENARIOS = ("test_approvals", "test_configured", "test_defaults", "test_fan_out")
 
 
 @pytest.fixture(scope="module")
@@ -97,14 +99,17 @@ def test_every_planned_policy_grants_exactly_what_its_code_uses(recorded):
         assert calls <= policy, (role, calls - policy)
         granted.setdefault(role, set()).update(policy)
         used.setdefault(role, set()).update(calls)
-    assert set(granted) == {"engine", "events", "approval"}
+    assert set(granted) == {"engine", "events", "approval", "collector"}
     for role in granted:
         # and across the configurations, nothing granted goes unused but the exceptions
         unused = granted[role] - used[role] - SERVICE_SIDE
         assert unused == UNREACHED[role], (role, sorted(unused))
 
 
-def test_every_planned_policy_passes_the_lint(configured_plan, default_plan):
+EXPRESS_EXECUTION = "arn:*:states:*:*:express:*:*:*"
+
+
+def test_every_planned_policy_passes_the_lint(configured_plan, default_plan, fan_out_plan):
     """parliament (IAM lint) on every planned policy: actions that exist, resources of the
     right type. Its action list predates a few operations; those must exist in botocore's
     service model instead."""
@@ -116,7 +121,7 @@ def test_every_planned_policy_passes_the_lint(configured_plan, default_plan):
         "servicequotas": session.get_service_model("service-quotas"),
     }
     linted = 0
-    for plan in (configured_plan, default_plan):
+    for plan in (configured_plan, default_plan, fan_out_plan):
         for resource in plan.resources:
             if resource.type != "aws:iam/rolePolicy:RolePolicy":
                 continue
@@ -125,6 +130,13 @@ def test_every_planned_policy_passes_the_lint(configured_plan, default_plan):
                     prefix, operation = str(finding.detail).rsplit(" ", 1)[-1].split(":")
                     assert operation in models[prefix].operation_names, finding
                     continue
+                if finding.issue == "RESOURCE_MISMATCH" and finding.detail == [
+                    {"action": "states:DescribeExecution", "required_format": EXPRESS_EXECUTION}
+                ]:
+                    # Its table gives DescribeExecution only the express-execution resource;
+                    # AWS's own Distributed Map policy grants it on standard executions too,
+                    # which is what the Map's child executions are.
+                    continue
                 pytest.fail(f"{resource.name}: {finding.issue} {finding.detail}")
             linted += 1
-    assert linted >= 8
+    assert linted >= 8 + 3  # the fan-out stack: the collector's, the cycle's, its starter's

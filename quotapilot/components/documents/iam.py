@@ -83,24 +83,74 @@ def workflow_policy(function_arns: Sequence[str], topic_arn: str, key_arn: str) 
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
                 "Resource": [key_arn],
             },
-            # Log delivery and X-Ray actions take no resource-level permissions.
-            {
-                "Effect": "Allow",
-                "Resource": ["*"],
-                "Action": [
-                    "logs:CreateLogDelivery",
-                    "logs:DeleteLogDelivery",
-                    "logs:DescribeLogGroups",
-                    "logs:DescribeResourcePolicies",
-                    "logs:GetLogDelivery",
-                    "logs:ListLogDeliveries",
-                    "logs:PutResourcePolicy",
-                    "logs:UpdateLogDelivery",
-                    "xray:GetSamplingRules",
-                    "xray:GetSamplingTargets",
-                    "xray:PutTelemetryRecords",
-                    "xray:PutTraceSegments",
-                ],
-            },
+            _STATE_MACHINE_DELIVERY,
         ],
     }
+
+
+def cycle_policy(
+    state_machine_arn: str,
+    function_arns: Sequence[str],
+    shard_lists_arn: str,
+    key_arn: str,
+    map_label: str,
+) -> dict[str, Any]:
+    """The fan-out cycle's role: invoke the engine and the collector, read the run's shard
+    list (encrypted), run the Map's child executions of itself, deliver logs and traces."""
+    # The Map's child executions are named <state machine>/<map label>:<id>.
+    executions = state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f"/{map_label}:*"
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": [*function_arns]},
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [shard_lists_arn]},
+            {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [key_arn]},
+            {
+                "Effect": "Allow",
+                "Action": ["states:StartExecution"],
+                "Resource": [state_machine_arn],
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["states:DescribeExecution", "states:StopExecution"],
+                "Resource": [executions],
+            },
+            _STATE_MACHINE_DELIVERY,
+        ],
+    }
+
+
+def start_execution_policy(state_machine_arn: str) -> dict[str, Any]:
+    """A schedule's role: start the one state machine."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["states:StartExecution"],
+                "Resource": [state_machine_arn],
+            }
+        ],
+    }
+
+
+#: What a state machine's role needs to deliver its logs and traces: these actions take no
+#: resource-level permissions.
+_STATE_MACHINE_DELIVERY: dict[str, Any] = {
+    "Effect": "Allow",
+    "Resource": ["*"],
+    "Action": [
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:DescribeLogGroups",
+        "logs:DescribeResourcePolicies",
+        "logs:GetLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:UpdateLogDelivery",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:PutTelemetryRecords",
+        "xray:PutTraceSegments",
+    ],
+}

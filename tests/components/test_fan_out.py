@@ -1,0 +1,203 @@
+"""The fan-out cycle as planned (tests/components/programs/fanout): the collector function,
+the cycle's state machine and its roles, the schedule that starts it; and the single-cycle
+stack (stacks/, prod) keeping none of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quotapilot import wiring
+from quotapilot.components import FanOut, QuotaAutomationArgs
+from quotapilot.components.config import args_from_config
+from quotapilot.components.member_policies import trust_policy
+from quotapilot.engine.permissions import FUNCTION_ENV
+from quotapilot.exceptions import ConfigurationError
+from quotapilot.gate.program import read_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = Path(__file__).parent / "programs" / "fanout"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(PROGRAM, "org")
+
+
+@pytest.fixture(scope="module")
+def single():
+    return read_plan(ROOT / "stacks", "prod")
+
+
+def of(plan, type_):
+    return [r for r in plan.resources if r.type == f"aws:{type_}"]
+
+
+def functions(plan):
+    return {f.name.removeprefix("quota-"): f for f in of(plan, "lambda/function:Function")}
+
+
+def policy_of(plan, logical):
+    [policy] = [p for p in of(plan, "iam/rolePolicy:RolePolicy") if p.name == logical]
+    return json.loads(policy.properties["policy"])
+
+
+def granted(policy, action):
+    return sorted(
+        r
+        for s in policy["Statement"]
+        if action in s["Action"]
+        for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+    )
+
+
+def machine(plan, suffix):
+    [found] = [m for m in of(plan, "sfn/stateMachine:StateMachine") if m.name.endswith(suffix)]
+    return found
+
+
+def test_the_collector_is_planned_with_what_its_code_reads(plan):
+    made = functions(plan)
+    assert set(made) == set(wiring.ALL_FUNCTIONS)
+    collector = made[wiring.FUNCTION_COLLECTOR].properties
+    assert set(collector["environment"]["variables"]) == set(FUNCTION_ENV["collector"])
+    assert (collector["timeout"], collector["memorySize"]) == (300, 512)
+    # the Map's MaxConcurrency bounds it; nothing reserved from the account's pool
+    assert collector.get("reservedConcurrentExecutions") is None
+    assert "deadLetterConfig" not in collector  # invoked synchronously, by the state machine
+    # the engine decides over a whole organisation's rows: Lambda's longest timeout
+    assert made[wiring.FUNCTION_ENGINE].properties["timeout"] == 900
+
+
+def test_the_definition_lists_collects_in_batches_decides_and_summarises(plan):
+    cycle = machine(plan, "-cycle")
+    definition = json.loads(cycle.properties["definition"])
+    made = functions(plan)
+    engine, collector = (made[f].properties["arn"] for f in ("engine", "collector"))
+    states = definition["States"]
+    assert definition["StartAt"] == "ListShards"
+    assert states["ListShards"]["Parameters"] == {
+        "FunctionName": engine,
+        "Payload": {"action": wiring.ACTION_LIST_SHARDS},
+    }
+    collect = states["Collect"]
+    assert collect["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
+    assert collect["ItemReader"]["Resource"] == "arn:aws:states:::s3:getObject"
+    # the program's FanOut(max_concurrency=40, batch_size=2, tolerated_failure_percentage=5)
+    assert collect["ItemBatcher"]["MaxItemsPerBatch"] == 2
+    assert (collect["MaxConcurrency"], collect["ToleratedFailurePercentage"]) == (40, 5)
+    batch = collect["ItemProcessor"]["States"]["CollectBatch"]
+    assert batch["Parameters"]["FunctionName"] == collector
+    assert batch["Parameters"]["Payload"]["shards.$"] == "$.Items"
+    assert batch["Retry"][-1]["MaxAttempts"] == 3  # FanOut.retries
+    assert collect["ResultPath"] is None  # the batches' answers stay out of the run's state
+    assert states["Decide"]["Parameters"]["FunctionName"] == engine
+    assert states["Decide"]["Parameters"]["Payload"]["action"] == wiring.ACTION_DECIDE
+    assert states["Summary"]["End"] is True
+    assert cycle.properties["tracingConfiguration"] == {"enabled": True}
+
+
+def test_the_cycle_role_may_do_exactly_what_the_definition_does(plan):
+    cycle = machine(plan, "-cycle")
+    arn = cycle.properties["arn"]
+    [bucket] = of(plan, "s3/bucket:Bucket")
+    made = functions(plan)
+    policy = policy_of(plan, "quota-cycle-policy")
+    assert granted(policy, "lambda:InvokeFunction") == sorted(
+        made[f].properties["arn"] for f in ("engine", "collector")
+    )
+    assert granted(policy, "s3:GetObject") == [bucket.properties["arn"] + "/runs/*"]
+    assert granted(policy, "states:StartExecution") == [arn]  # its own child executions
+    executions = arn.replace(":stateMachine:", ":execution:") + "/Collect:*"
+    assert granted(policy, "states:StopExecution") == [executions]
+
+
+def test_the_schedule_starts_the_state_machine_not_the_engine(plan, single):
+    cycle = machine(plan, "-cycle")
+    [rule] = [r for r in of(plan, "cloudwatch/eventRule:EventRule") if r.name == "quota-cycle"]
+    [target] = [
+        t for t in of(plan, "cloudwatch/eventTarget:EventTarget") if t.properties["rule"] == rule.id
+    ]
+    assert target.properties["arn"] == cycle.properties["arn"]
+    starter = policy_of(plan, "quota-cycle-starter-policy")
+    assert granted(starter, "states:StartExecution") == [cycle.properties["arn"]]
+    assert target.properties["roleArn"].rsplit("/", 1)[-1].startswith("quota-cycle-starter")
+    # no invoke permission lets the schedule call the engine for the cycle any more
+    permissions = of(plan, "lambda/permission:Permission")
+    assert not [p for p in permissions if p.properties["sourceArn"] == rule.properties["arn"]]
+    # and the single-cycle stack plans none of it
+    assert wiring.FUNCTION_COLLECTOR not in functions(single)
+    assert [m.name for m in of(single, "sfn/stateMachine:StateMachine")] == ["quota-approval"]
+
+
+def test_only_the_fan_out_engine_writes_shard_lists(plan, single):
+    [bucket] = of(plan, "s3/bucket:Bucket")
+    engine = policy_of(plan, "quota-engine-policy")
+    assert granted(engine, "s3:PutObject") == [bucket.properties["arn"] + "/runs/*"]
+    assert granted(policy_of(single, "quota-engine-policy"), "s3:PutObject") == []
+    collector = policy_of(plan, "quota-collector-policy")
+    assert granted(collector, "dynamodb:PutItem")  # the run's rows
+    assert not granted(collector, "sns:Publish")  # deciding and alerting stay the engine's
+
+
+def test_failed_runs_page(plan):
+    cycle = machine(plan, "-cycle")
+    [alarm] = [a for a in of(plan, "cloudwatch/metricAlarm:MetricAlarm") if "cycle" in a.name]
+    assert alarm.properties["metricName"] == "ExecutionsFailed"
+    assert alarm.properties["dimensions"] == {"StateMachineArn": cycle.properties["arn"]}
+    [topic] = [t for t in of(plan, "sns/topic:Topic") if "alerts" in t.name]
+    assert alarm.properties["alarmActions"] == [topic.properties["arn"]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"batch_size": 0}, "fan_out.batch_size"),
+        ({"max_concurrency": 20_000}, "fan_out.max_concurrency"),
+        ({"tolerated_failure_percentage": 101}, "fan_out.tolerated_failure_percentage"),
+        ({"collector_timeout_seconds": 901}, "fan_out.collector_timeout_seconds"),
+        ({"retries": True}, "fan_out.retries"),
+    ],
+)
+def test_bad_fan_out_settings_name_the_field(kwargs, field):
+    with pytest.raises(ConfigurationError) as caught:
+        FanOut(**kwargs)
+    assert caught.value.context["field"] == field
+
+
+class Config:
+    def __init__(self, values):
+        self.values = values
+
+    def get_object(self, name):
+        return self.values.get(name)
+
+    def get_int(self, name):
+        return self.values.get(name)
+
+    def get(self, name):
+        return self.values.get(name)
+
+
+def test_stack_config_turns_the_fan_out_on():
+    assert args_from_config(Config({})).fan_out is None
+    assert args_from_config(Config({"fan_out": True})).fan_out == FanOut()
+    tuned = args_from_config(Config({"fan_out": {"batch_size": 25}}))
+    assert tuned.fan_out == FanOut(batch_size=25)
+    with pytest.raises(ConfigurationError, match="batch_size"):
+        args_from_config(Config({"fan_out": {"batch": 25}}))
+    with pytest.raises(ConfigurationError):
+        QuotaAutomationArgs(fan_out={"batch_size": 25})  # a FanOut, not a mapping
+
+
+def test_member_accounts_trust_the_collector_too():
+    both = trust_policy(
+        ["arn:aws:iam::111122223333:role/engine", "arn:aws:iam::111122223333:role/collector"]
+    )
+    [statement] = both["Statement"]
+    assert statement["Principal"]["AWS"] == [
+        "arn:aws:iam::111122223333:role/engine",
+        "arn:aws:iam::111122223333:role/collector",
+    ]
