@@ -105,7 +105,7 @@ class Cycle:
         """The fan-out cycle's decide step, over the rows its collectors wrote."""
         report = CycleReport(started_at=now.isoformat())
         plan = self.plan(report, now)
-        return self.decide(plan, rows.read(run_id), report, now)
+        return self.decide(plan, rows.read(run_id, plan.shards), report, now)
 
     def plan(self, report: CycleReport | None = None, now: datetime | None = None) -> RunPlan:
         """The rules, the quota keys they watch and the shards to read them in. With a

@@ -63,7 +63,7 @@ def test_the_collector_is_planned_with_what_its_code_reads(plan):
     assert set(made) == set(wiring.ALL_FUNCTIONS)
     collector = made[wiring.FUNCTION_COLLECTOR].properties
     assert set(collector["environment"]["variables"]) == set(FUNCTION_ENV["collector"])
-    assert (collector["timeout"], collector["memorySize"]) == (300, 512)
+    assert (collector["timeout"], collector["memorySize"]) == (300, 256)
     # the Map's MaxConcurrency bounds it; nothing reserved from the account's pool
     assert collector.get("reservedConcurrentExecutions") is None
     assert "deadLetterConfig" not in collector  # invoked synchronously, by the state machine

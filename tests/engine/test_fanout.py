@@ -89,7 +89,7 @@ def run_single():
         return report, filed(endpoints), len(stack.alerts())
 
 
-def run_fanned_out(batch: int, fail_once: set[str] = frozenset()):
+def run_fanned_out(batch: int, fail_once: set[str] = frozenset(), lose: int | None = None):
     with make_stack() as stack:
         config, sources, endpoints, clients = organisation(stack)
         s3 = make_client("s3", region="us-east-1")
@@ -115,6 +115,8 @@ def run_fanned_out(batch: int, fail_once: set[str] = frozenset()):
         retried = 0
         for start in range(0, len(items), batch):
             chunk = [Shard.from_json(i) for i in items[start : start + batch]]
+            if start == lose:
+                continue  # this batch failed every retry, and the Map tolerated it
             for _attempt in range(3):
                 try:
                     collector.collect("run-1", NOW, chunk)
@@ -156,3 +158,32 @@ def test_every_key_lands_in_exactly_one_shard_of_its_account():
         mine = [k for s, ks in placed.items() if s.account == account for k in ks]
         assert sorted(mine) == sorted(keys)  # none dropped, none twice
     assert placed[Shard(accounts[0], "eu-west-1")] == []
+
+
+def test_a_shard_the_map_gave_up_on_is_reported_not_silently_missing():
+    single, _, _ = run_single()
+    # batches of two are one account's two regions; the third one fails every retry
+    fanned, _, _, _, _ = run_fanned_out(batch=2, lose=4)
+    lost = [Shard.from_json(s) for s in shards_of_run()[4:6]]
+    missing = [f for f in fanned.failures if f["stage"] == "collect"]
+    assert missing == [
+        {
+            "stage": "collect",
+            "account": shard.account.account,
+            "region": shard.region,
+            "error": "not collected: its batch failed every retry",
+        }
+        for shard in lost
+    ]
+    # the rest is decided as the single cycle decides it
+    account = f"@{lost[0].account.account}/"
+    others = [d for d in decisions(single) if account not in d[0]]
+    assert len(others) < len(decisions(single))  # the lost account had decisions to lose
+    assert decisions(fanned) == others
+    assert fanned.quotas_evaluated == single.quotas_evaluated - len(CODES) * len(REGIONS)
+
+
+def shards_of_run():
+    """The shard list as list_shards writes it, in order."""
+    accounts = tuple(MemberAccount(a, f"arn:aws:iam::{a}:role/qp") for a in ACCOUNTS)
+    return [s.to_json() for s in shards_of(accounts, REGIONS)]

@@ -57,6 +57,10 @@ def _pk(run_id: str) -> str:
     return f"run#{run_id}"
 
 
+def _shard_sk(shard: Shard) -> str:
+    return f"shard#{shard.account.account}#{shard.region}"
+
+
 class RunRowsWriter(UsesAws):
     """The collector's side: one shard's readings and per-quota failures."""
 
@@ -79,7 +83,7 @@ class RunRowsWriter(UsesAws):
                 TableName=self.table,
                 Item={
                     "pk": {"S": _pk(run_id)},
-                    "sk": {"S": f"shard#{shard.account.account}#{shard.region}#{index}"},
+                    "sk": {"S": f"{_shard_sk(shard)}#{index}"},
                     "readings": {"S": json.dumps(chunk)},
                     "failures": {"S": json.dumps(collection.failures if index == 0 else [])},
                     "ttl": {"N": ttl},
@@ -97,8 +101,11 @@ class RunRowsReader(UsesAws):
         super().__init__(client, **kwargs)
         self.table = table
 
-    def read(self, run_id: str) -> Collection:
+    def read(self, run_id: str, expected: Sequence[Shard] = ()) -> Collection:
+        """The run's readings and failures; an ``expected`` shard that wrote no row (its
+        batch failed every retry, and the Map tolerated it) is a failure too, never silence."""
         out = Collection()
+        seen: set[str] = set()
         pages = self.client.get_paginator("query").paginate(
             TableName=self.table,
             KeyConditionExpression="pk = :pk",
@@ -111,6 +118,16 @@ class RunRowsReader(UsesAws):
                     reading = reading_from_json(value)
                     out.readings[reading.key] = reading
                 out.failures += json.loads(item["failures"]["S"])
+                seen.add(item["sk"]["S"].rsplit("#", 1)[0])
+        for shard in expected:
+            if _shard_sk(shard) not in seen:
+                out.failures.append(
+                    {
+                        "account": shard.account.account,
+                        "region": shard.region,
+                        "error": "not collected: its batch failed every retry",
+                    }
+                )
         return out
 
 
