@@ -10,12 +10,17 @@ name, and JSON says where it is wrong.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from quotapilot.domain import QuotaKey
 from quotapilot.exceptions import ConfigurationError
+
+#: What AWS accepts as an organisation id and as a role name.
+ORGANIZATION_ID = r"o-[a-z0-9]{10,32}"
+ROLE_NAME = r"[\w+=,.@-]{1,64}"
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,17 @@ class MemberAccount:
 
     account: str
     role_arn: str = ""  # empty: the engine's own account, no role to assume
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Every active account of an AWS organisation, read through the same member role."""
+
+    id: str
+    role_name: str
+
+    def member(self, account: str) -> MemberAccount:
+        return MemberAccount(account, member_role_arn(account, self.role_name))
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,12 @@ def member_role_arn(account: str, role_name: str) -> str:
 
 def encode_accounts(accounts: Iterable[str], role_name: str) -> str:
     return json.dumps([{"account": a, "role_arn": member_role_arn(a, role_name)} for a in accounts])
+
+
+def encode_organization(organization_id: str, role_name: str) -> str:
+    if not organization_id:
+        return ""
+    return json.dumps({"id": organization_id, "role_name": role_name})
 
 
 def encode_watch(
@@ -109,6 +131,23 @@ def decode_accounts(text: str, name: str) -> tuple[MemberAccount, ...]:
             )
         accounts.append(MemberAccount(item["account"], str(item.get("role_arn", ""))))
     return tuple(accounts)
+
+
+def decode_organization(text: str, name: str) -> Organization | None:
+    if not text.strip():
+        return None
+    value = _json(text, name)
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("id"), str)
+        or not re.fullmatch(ORGANIZATION_ID, value["id"])
+        or not isinstance(value.get("role_name"), str)
+        or not re.fullmatch(ROLE_NAME, value["role_name"])
+    ):
+        raise ConfigurationError(
+            'must be {"id": "o-...", "role_name": "<an IAM role name>"}', path=name
+        )
+    return Organization(value["id"], value["role_name"])
 
 
 def decode_watch(text: str, name: str) -> RegressionWatch | None:

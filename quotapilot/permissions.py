@@ -37,6 +37,9 @@ BASELINE_SNAPSHOT: Final = "object:baseline-snapshot"
 SHARD_LISTS: Final = "object:shard-lists"
 #: The role in the load-test account the regression watch reads its quotas through.
 LOADTEST_ROLE: Final = "role:loadtest"
+#: The organisation whose accounts the engine lists (AWS Organizations' ListAccounts takes no
+#: resource ARN: ``*`` when the stack watches an organisation, nothing otherwise).
+ORGANIZATION: Final = "organization"
 #: The action supports no resource-level permission; the declaration's ``why`` must say so.
 NO_RESOURCE_SCOPE: Final = "*"
 
@@ -58,6 +61,7 @@ LOGICAL_RESOURCES: Final = frozenset(
         BASELINE_SNAPSHOT,
         SHARD_LISTS,
         LOADTEST_ROLE,
+        ORGANIZATION,
         NO_RESOURCE_SCOPE,
     }
 )

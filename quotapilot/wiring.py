@@ -35,6 +35,9 @@ ENV_APPROVAL_STATE_MACHINE_ARN: Final = "QUOTAPILOT_APPROVAL_STATE_MACHINE_ARN"
 ENV_APPROVERS: Final = "QUOTAPILOT_APPROVERS"
 #: JSON list of {"account": "...", "role_arn": "..."} to collect from; empty: this account.
 ENV_ACCOUNTS: Final = "QUOTAPILOT_ACCOUNTS"
+#: JSON {"id": "o-...", "role_name": "..."}: watch every active account of the organisation
+#: (listed from AWS Organizations each run), through the member role of that name.
+ENV_ORGANIZATION: Final = "QUOTAPILOT_ORGANIZATION"
 #: Comma-separated regions to collect from.
 ENV_REGIONS: Final = "QUOTAPILOT_REGIONS"
 #: JSON object {"serving": source, "loadtest": source, "quotas": [...]} for the regression watch.

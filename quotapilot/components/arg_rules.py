@@ -10,7 +10,7 @@ from typing import Any
 
 import pulumi
 
-from quotapilot import wiring
+from quotapilot import envvalues, wiring
 from quotapilot.components.fan_out import FanOut
 
 _RATE = re.compile(r"^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$")
@@ -47,6 +47,9 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     ),
     "schedule": _schedule,
     "regression_schedule": _schedule,
+    "organization_id": _matching(
+        lambda v: not v or re.fullmatch(envvalues.ORGANIZATION_ID, v), "an organisation id (o-...)"
+    ),
     "member_role_name": _matching(
         lambda v: re.fullmatch(r"[\w+=,.@-]{1,64}", v), "an IAM role name"
     ),

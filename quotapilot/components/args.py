@@ -43,6 +43,11 @@ class QuotaAutomationArgs:
     regions: tuple[pulumi.Input[str], ...] = ()
     #: The role the engine assumes in member accounts.
     member_role_name: pulumi.Input[str] = "quotapilot-collector"
+    #: Watch every active account of this AWS organisation (``o-...``) too, listed from AWS
+    #: Organizations each run (the stack in the management or a delegated administrator
+    #: account); the engine may then assume ``member_role_name`` in accounts of this
+    #: organisation only (an ``aws:ResourceOrgID`` condition), not in any account.
+    organization_id: str = ""
     #: Quotas the regression watch compares (``aws:SERVICE/CODE@REGION``).
     regression_watch: tuple[pulumi.Input[str], ...] = ()
     #: Where the regression watch reads the serving quotas: ``aws`` (this account).

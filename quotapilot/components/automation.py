@@ -106,6 +106,7 @@ class QuotaAutomation(pulumi.ComponentResource):
                 dead_letters_arn=self.dead_letters.arn,
                 environment=environment.function_environment(*stack, self.artifacts.id),
                 resource_arns=environment.resource_arns(*stack, self.artifacts.arn, self.key.arn),
+                resource_conditions=environment.resource_conditions(args),
                 log_retention_days=args.checked("log_retention_days"),
                 memory_mb=args.checked("memory_mb"),
                 reserved_concurrency=args.checked("reserved_concurrency"),

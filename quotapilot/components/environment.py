@@ -46,6 +46,9 @@ def function_environment(
         ),
         wiring.ENV_ENVIRONMENT: args.environment,
         wiring.ENV_ARTIFACTS_BUCKET: artifacts_bucket,
+        wiring.ENV_ORGANIZATION: pulumi.Output.from_input(args.checked("member_role_name")).apply(
+            lambda role: envvalues.encode_organization(args.organization_id, role)
+        ),
     }
 
 
@@ -68,14 +71,9 @@ def resource_arns(
         permissions.STATE_MACHINE: [state_machine_arn],
         permissions.DEAD_LETTER_QUEUE: [messaging.dead_letters.arn],
         permissions.KMS_KEY: [key_arn],
-        # Exactly the roles the engine is told to assume, spelled by the same function (none:
-        # the engine works in its own account).
-        permissions.MEMBER_ACCOUNT_ROLE: [
-            pulumi.Output.all(
-                args.checked("accounts", account), args.checked("member_role_name")
-            ).apply(lambda values: envvalues.member_role_arn(*values))
-            for account in args.accounts
-        ],
+        permissions.MEMBER_ACCOUNT_ROLE: _member_roles(args),
+        # ListAccounts takes no resource ARN: "*" when the stack watches an organisation.
+        permissions.ORGANIZATION: ["*"] if args.organization_id else [],
         permissions.BASELINE_SNAPSHOT: [baseline.apply(_snapshot_arn)],
         permissions.LOADTEST_ROLE: [baseline.apply(_loadtest_role)],
         # Only the fan-out cycle writes (the engine) and reads (its Map) shard lists.
@@ -85,6 +83,29 @@ def resource_arns(
             else []
         ),
     }
+
+
+def _member_roles(args: QuotaAutomationArgs) -> list[pulumi.Input[str]]:
+    """Exactly the roles the engine is told to assume, spelled by the same function (none:
+    the engine works in its own account); with an organisation, the role in any account, on
+    the condition (:func:`resource_conditions`) that the account is the organisation's."""
+    role = args.checked("member_role_name")
+    if args.organization_id:
+        return [pulumi.Output.from_input(role).apply(lambda r: envvalues.member_role_arn("*", r))]
+    return [
+        pulumi.Output.all(args.checked("accounts", account), role).apply(
+            lambda values: envvalues.member_role_arn(*values)
+        )
+        for account in args.accounts
+    ]
+
+
+def resource_conditions(args: QuotaAutomationArgs) -> dict[str, dict]:
+    """Logical resource -> the IAM condition its statements carry."""
+    if not args.organization_id:
+        return {}
+    organization = {"StringEquals": {"aws:ResourceOrgID": args.organization_id}}
+    return {permissions.MEMBER_ACCOUNT_ROLE: organization}
 
 
 def _encoded(args: QuotaAutomationArgs, name: str, encode, *more) -> pulumi.Output[str]:

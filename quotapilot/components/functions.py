@@ -34,6 +34,8 @@ class FunctionsArgs(PartArgs):
     environment: Mapping[str, pulumi.Input[str]]
     #: Logical resource (``table:rules``) -> the ARNs it stands for; an empty ARN is none.
     resource_arns: Mapping[str, Sequence[pulumi.Input[str]]]
+    #: Logical resource -> the IAM condition its statements carry (an organisation's roles).
+    resource_conditions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     log_retention_days: pulumi.Input[int]
     memory_mb: pulumi.Input[int]
     reserved_concurrency: pulumi.Input[int]
@@ -159,7 +161,11 @@ def _policy(
     return pulumi.Output.all(arns, log_group_arn, dlq).apply(
         lambda a: json.dumps(
             documents.function_policy(
-                needs, {k: [arn for arn in v if arn] for k, v in a[0].items()}, a[1], a[2]
+                needs,
+                {k: [arn for arn in v if arn] for k, v in a[0].items()},
+                a[1],
+                a[2],
+                conditions=args.resource_conditions,
             )
         )
     )

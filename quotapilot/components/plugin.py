@@ -51,6 +51,8 @@ class QuotaAutomationInputs(TypedDict):
     """Regions to watch; empty: the stack's region."""
     member_role_name: NotRequired[pulumi.Input[str]]
     """The role the engine assumes in member accounts."""
+    organization_id: NotRequired[str]
+    """Watch every active account of this AWS organisation (``o-...``) too, listed from AWS Organizations each run (the stack in the management or a delegated administrator account); the engine may then assume ``member_role_name`` in accounts of this organisation only (an ``aws:ResourceOrgID`` condition), not in any account."""  # noqa: E501
     regression_watch: NotRequired[list[pulumi.Input[str]]]
     """Quotas the regression watch compares (``aws:SERVICE/CODE@REGION``)."""
     regression_serving: NotRequired[pulumi.Input[str]]

@@ -13,10 +13,10 @@ from typing import Any
 
 from quotapilot import envvalues, wiring
 from quotapilot.engine.exceptions import EngineConfigurationError
-from quotapilot.envvalues import MemberAccount, RegressionWatch
+from quotapilot.envvalues import MemberAccount, Organization, RegressionWatch
 from quotapilot.exceptions import ConfigurationError
 
-__all__ = ["EngineConfig", "MemberAccount", "RegressionWatch"]
+__all__ = ["EngineConfig", "MemberAccount", "Organization", "RegressionWatch"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,18 @@ class EngineConfig:
     environment: str = ""
     #: The stack's artifacts bucket: the fan-out cycle's shard lists go there.
     artifacts_bucket: str = ""
+    #: Watch every active account of this organisation too (listed each run).
+    organization: Organization | None = None
+
+    def member(self, account: str) -> MemberAccount:
+        """The account as the engine reaches it: configured, else through the
+        organisation's member role, else (its own account) with no role."""
+        for member in self.accounts:
+            if member.account == account:
+                return member
+        if self.organization is not None and account:
+            return self.organization.member(account)
+        return MemberAccount(account)
 
     def require(self, *names: str) -> None:
         """Fail clearly when a setting a handler needs was not configured."""
@@ -79,6 +91,9 @@ class EngineConfig:
             ),
             environment=get(wiring.ENV_ENVIRONMENT),
             artifacts_bucket=get(wiring.ENV_ARTIFACTS_BUCKET),
+            organization=envvalues.decode_organization(
+                get(wiring.ENV_ORGANIZATION), wiring.ENV_ORGANIZATION
+            ),
         )
 
 
@@ -96,4 +111,5 @@ _ENV_OF = {
     "regions": wiring.ENV_REGIONS,
     "regression_watch": wiring.ENV_REGRESSION_WATCH,
     "artifacts_bucket": wiring.ENV_ARTIFACTS_BUCKET,
+    "organization": wiring.ENV_ORGANIZATION,
 }

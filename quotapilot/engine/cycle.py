@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotapilot.domain import QuotaKey, Reading
+from quotapilot.engine.accounts import OrganizationAccounts
 from quotapilot.engine.act.actions import Actions, Outcome
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect.collection import Collection, SourceFactory
@@ -83,9 +84,11 @@ class Cycle:
         forecaster: Forecaster,
         actions: Actions,
         audit: AuditLog,
+        organization_accounts: OrganizationAccounts | None = None,
     ) -> None:
         self.config = config
-        self.accounts = config.accounts or (MemberAccount(""),)
+        #: With an organisation configured, its accounts are listed each run.
+        self.organization_accounts = organization_accounts
         self.rules = rules
         self.series = series
         self.sources = sources
@@ -118,7 +121,23 @@ class Cycle:
                 report.failed("rules", error)
                 self.audit.record("rule_rejected", subject=str(error), why=str(error), now=now)
         keys = watched_keys(rules, list(self.config.regions))
-        return RunPlan(rules, keys, shards_of(self.accounts, self.config.regions))
+        return RunPlan(rules, keys, shards_of(self.accounts(report), self.config.regions))
+
+    def accounts(self, report: CycleReport | None = None) -> tuple[MemberAccount, ...]:
+        """The configured accounts, and the organisation's. A listing that fails is reported
+        and the configured accounts are still read (without a report, it raises: the fan-out
+        cycle's list step fails, and its alarm says so)."""
+        configured = self.config.accounts
+        listed: tuple[MemberAccount, ...] = ()
+        if self.organization_accounts is not None:
+            try:
+                listed = self.organization_accounts.members()
+            except Exception as error:
+                if report is None:
+                    raise
+                report.failed("collect", error, account="organization")
+        known = {a.account for a in configured}
+        return (*configured, *(a for a in listed if a.account not in known)) or (MemberAccount(""),)
 
     def decide(
         self, plan: RunPlan, collection: Collection, report: CycleReport, now: datetime

@@ -41,3 +41,8 @@ class IncreaseInFlight(EngineError):
 class ShardsFailed(EngineError):
     """Some shards of a collector's batch could not be read; the others' rows are written,
     and the Distributed Map retries the batch."""
+
+
+class OrganizationUnreadable(EngineError):
+    """AWS Organizations listed no active account: the stack is not in the organisation's
+    management or a delegated administrator account (moto answers an empty list there)."""

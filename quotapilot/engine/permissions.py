@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from quotapilot import wiring
-from quotapilot.engine.config import EngineConfig, MemberAccount
+from quotapilot.engine.config import EngineConfig, MemberAccount, Organization
 from quotapilot.engine.roots import approval, collector, engine, events
 from quotapilot.forecast import CurrentValueForecaster
 from quotapilot.permissions import Needs, declaring_classes, merge, needs_of
@@ -39,6 +39,7 @@ PLAN_CONFIG = EngineConfig(
     regions=("us-east-1",),
     environment=_PLAN,
     artifacts_bucket=_PLAN,
+    organization=Organization("o-plan000000", _PLAN),
 )
 
 #: How each function's parts are built on a configuration.
@@ -79,6 +80,7 @@ _COMMON_ENV = (
     wiring.ENV_ACCOUNTS,
     wiring.ENV_REGIONS,
     wiring.ENV_ENVIRONMENT,
+    wiring.ENV_ORGANIZATION,
 )
 #: The environment variables each function reads at cold start (the components set them).
 FUNCTION_ENV: Mapping[str, tuple[str, ...]] = MappingProxyType(

@@ -201,3 +201,72 @@ def test_member_accounts_trust_the_collector_too():
         "arn:aws:iam::111122223333:role/engine",
         "arn:aws:iam::111122223333:role/collector",
     ]
+
+
+@pytest.fixture(scope="module")
+def organisation():
+    """The stack watching a whole organisation, fanned out (its stack config)."""
+    return read_plan(
+        ROOT / "stacks",
+        "org",
+        ["quotapilot:organization_id=o-abcd123456", "quotapilot:fan_out=true"],
+    )
+
+
+def test_an_organisation_may_assume_the_member_role_in_its_accounts_only(organisation):
+    from quotapilot.engine.config import EngineConfig, Organization
+
+    member_any = "arn:aws:iam::*:role/quotapilot-collector"
+    condition = {"StringEquals": {"aws:ResourceOrgID": "o-abcd123456"}}
+    for function in ("engine", "events", "collector"):
+        policy = policy_of(organisation, f"quota-{function}-policy")
+        [statement] = [s for s in policy["Statement"] if "sts:AssumeRole" in s["Action"]
+                       and member_any in s["Resource"]]  # fmt: skip
+        assert statement["Resource"] == [member_any]
+        assert statement["Condition"] == condition  # never any account's role
+    # only the engine lists the organisation; ListAccounts takes no resource ARN
+    engine = policy_of(organisation, "quota-engine-policy")
+    assert granted(engine, "organizations:ListAccounts") == ["*"]
+    for function in ("events", "collector", "approval"):
+        assert not granted(
+            policy_of(organisation, f"quota-{function}-policy"), "organizations:ListAccounts"
+        )
+    variables = functions(organisation)["engine"].properties["environment"]["variables"]
+    assert EngineConfig.from_env(variables).organization == Organization(
+        "o-abcd123456", "quotapilot-collector"
+    )
+
+
+def test_without_an_organisation_nothing_is_listed_or_conditioned(single):
+    for function in ("engine", "events", "approval"):
+        policy = policy_of(single, f"quota-{function}-policy")
+        assert not granted(policy, "organizations:ListAccounts")
+        assert not any("Condition" in s for s in policy["Statement"])
+        assert not any("::*:" in r for s in policy["Statement"] for r in s["Resource"])
+
+
+def test_the_organisation_id_is_checked():
+    with pytest.raises(ConfigurationError) as caught:
+        QuotaAutomationArgs(organization_id="org-123")
+    assert caught.value.context["field"] == "organization_id"
+
+
+def test_the_organisation_stack_policies_pass_the_lint(organisation):
+    """parliament on every policy of the organisation stack (the twin lints the others)."""
+    import botocore.session
+    import parliament
+
+    models = botocore.session.get_session()
+    linted = 0
+    for resource in of(organisation, "iam/rolePolicy:RolePolicy"):
+        for finding in parliament.analyze_policy_string(resource.properties["policy"]).findings:
+            if finding.issue == "UNKNOWN_ACTION":  # its table predates the operation
+                prefix, operation = str(finding.detail).rsplit(" ", 1)[-1].split(":")
+                service = {"servicequotas": "service-quotas"}.get(prefix, prefix)
+                assert operation in models.get_service_model(service).operation_names, finding
+                continue
+            # its table gives DescribeExecution only the express-execution resource
+            assert finding.issue == "RESOURCE_MISMATCH", (resource.name, finding.detail)
+            assert finding.detail[0]["action"] == "states:DescribeExecution", finding.detail
+        linted += 1
+    assert linted >= 6

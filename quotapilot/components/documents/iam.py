@@ -25,9 +25,12 @@ def function_policy(
     arns: Mapping[str, Sequence[str]],
     log_group_arn: str,
     dlq_arn: str | None = None,
+    *,
+    conditions: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The least-privilege policy for one function: one statement per declaration, on the
-    ARNs the logical resource maps to; ``*`` only for actions AWS can't scope."""
+    ARNs the logical resource maps to (with its condition, if it has one); ``*`` only for
+    actions AWS can't scope."""
     statements: list[dict[str, Any]] = [
         {
             "Sid": "Logs",
@@ -59,14 +62,15 @@ def function_policy(
             resources = sorted(arns[need.resource])
             if not resources:
                 continue  # the stack has none of this resource (no load-test role, say)
-        statements.append(
-            {
-                "Sid": f"Needs{index}",
-                "Effect": "Allow",
-                "Action": sorted(need.actions),
-                "Resource": resources,
-            }
-        )
+        statement = {
+            "Sid": f"Needs{index}",
+            "Effect": "Allow",
+            "Action": sorted(need.actions),
+            "Resource": resources,
+        }
+        if conditions and need.resource in conditions:
+            statement["Condition"] = dict(conditions[need.resource])
+        statements.append(statement)
     return {"Version": VERSION, "Statement": statements}
 
 

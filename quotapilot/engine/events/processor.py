@@ -22,7 +22,7 @@ from quotapilot.engine.act.alerts import Alerter
 from quotapilot.engine.audit import AuditLog
 from quotapilot.engine.collect.collection import SourceFactory
 from quotapilot.engine.collect.store import RuleStore, SeriesReader
-from quotapilot.engine.config import EngineConfig, MemberAccount
+from quotapilot.engine.config import EngineConfig
 from quotapilot.engine.events import fleet, single
 from quotapilot.engine.events.handling import EventHandling
 from quotapilot.engine.events.recording import EventRecorder
@@ -105,8 +105,6 @@ class EventProcessor:
         return RuleBook(self.rules.load()[0])
 
     def read(self, account: str, region: str, keys: list[QuotaKey]) -> dict[QuotaKey, Reading]:
-        member = next(
-            (a for a in self.config.accounts if a.account == account), MemberAccount(account)
-        )
+        member = self.config.member(account)
         result = self.sources(member, [region]).read(keys)
         return dict(result.readings)

@@ -66,7 +66,8 @@ def acting(
         made,
         actions(
             config,
-            clients=clients or AccountClients(config.accounts, session=session),
+            clients=clients
+            or AccountClients(config.accounts, session=session, organization=config.organization),
             audit=audit,
             alerter=made,
             dynamodb=dynamodb,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from quotapilot.engine.accounts import AccountClients
+from quotapilot.engine.accounts import AccountClients, OrganizationAccounts
 from quotapilot.engine.act.actions import Actions
 from quotapilot.engine.act.alerts import Alerter
 from quotapilot.engine.approval.request import ApprovalRecords
@@ -83,6 +83,11 @@ def build(
         forecaster=forecaster or engine_forecaster(),
         actions=actions,
         audit=audit,
+        organization_accounts=(
+            OrganizationAccounts(config.organization, session=session)
+            if config.organization is not None
+            else None
+        ),
     )
     return EngineParts(
         config=config,
