@@ -176,6 +176,7 @@ class QuotaAutomation(pulumi.ComponentResource):
                 state_machine_arn=self.state_machine.arn,
                 dead_letters_name=self.dead_letters.name,
                 alerts_topic_arn=self.alerts_topic.arn,
+                cycle_state_machine_arn=cycle.state_machine.arn if cycle else None,
             ),
             part,
         )

@@ -1,6 +1,6 @@
 """The fan-out cycle (``QuotaAutomationArgs.fan_out``): the state machine the schedule starts
-instead of the engine, with its role, logs and tracing, the role the schedule starts it with,
-and an alarm on failed runs."""
+instead of the engine, with its role, logs and tracing, and the role the schedule starts it
+with (:mod:`quotapilot.components.observability` pages on its failed runs)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,11 @@ from quotapilot.components import documents
 from quotapilot.components.documents.cycle import COLLECT
 from quotapilot.components.fan_out import FanOut
 from quotapilot.components.part import TYPE_PREFIX, PartArgs
+from quotapilot.components.state_machine import logged_state_machine
 
 
 @dataclass(frozen=True, kw_only=True)
 class FanOutCycleArgs(PartArgs):
-    #: Environment name: the alarm's description.
-    environment: str
     #: The state machine's physical name, in this region and account (fixed: its role starts
     #: executions of itself, the Map's child executions, so its policy names it first).
     state_machine_name: str
@@ -34,8 +33,6 @@ class FanOutCycleArgs(PartArgs):
     bucket_arn: pulumi.Input[str]
     #: The key encrypting the bucket's objects and the log group.
     key_arn: pulumi.Input[str]
-    #: Where the failed-runs alarm publishes.
-    alerts_topic_arn: pulumi.Input[str]
     log_retention_days: pulumi.Input[int]
     fan_out: FanOut
 
@@ -53,39 +50,11 @@ class FanOutCycle(pulumi.ComponentResource):
             "arn:aws:states:", args.region, ":", args.account, ":stateMachine:",
             args.state_machine_name,
         )  # fmt: skip
-        log_group = aws.cloudwatch.LogGroup(
-            f"{prefix}-cycle-logs",
-            retention_in_days=args.log_retention_days,
-            kms_key_id=args.key_arn,
-            tags=tags,
-            opts=child,
-        )
-        role = aws.iam.Role(
-            f"{prefix}-cycle-role",
-            assume_role_policy=json.dumps(documents.assume_role("states.amazonaws.com")),
-            tags=tags,
-            opts=child,
-        )
         shard_lists = pulumi.Output.concat(args.bucket_arn, "/", wiring.SHARDS_PREFIX, "*")
-        policy = aws.iam.RolePolicy(
-            f"{prefix}-cycle-policy",
-            role=role.id,
-            policy=pulumi.Output.all(
-                arn,
-                args.engine_function_arn,
-                args.collector_function_arn,
-                shard_lists,
-                args.key_arn,
-            ).apply(
-                lambda a: json.dumps(documents.cycle_policy(a[0], a[1:3], a[3], a[4], COLLECT))
-            ),
-            opts=child,
-        )
-        self.state_machine = aws.sfn.StateMachine(
+        self.state_machine = logged_state_machine(
+            "cycle",
             f"{prefix}-cycle",
             name=args.state_machine_name,
-            role_arn=role.arn,
-            type="STANDARD",  # a Distributed Map runs in standard workflows only
             definition=pulumi.Output.all(
                 args.engine_function_arn, args.collector_function_arn
             ).apply(
@@ -100,15 +69,22 @@ class FanOutCycle(pulumi.ComponentResource):
                     )
                 )
             ),
-            logging_configuration={
-                "log_destination": log_group.arn.apply(lambda arn: f"{arn}:*"),
-                "include_execution_data": False,  # 4,000 shards' worth: the log says what failed
-                "level": "ERROR",
-            },
-            tracing_configuration={"enabled": True},
+            policy=pulumi.Output.all(
+                arn,
+                args.engine_function_arn,
+                args.collector_function_arn,
+                shard_lists,
+                args.key_arn,
+            ).apply(
+                lambda a: json.dumps(documents.cycle_policy(a[0], a[1:3], a[3], a[4], COLLECT))
+            ),
+            prefix=prefix,
             tags=tags,
-            # Step Functions checks the role can do what the definition says when it is created.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            key_arn=args.key_arn,
+            log_retention_days=args.log_retention_days,
+            # 4,000 shards' worth of state: the errors logged say which batch failed
+            include_execution_data=False,
+            opts=child,
         )
         #: The role the schedule starts the cycle with.
         self.starter_role = aws.iam.Role(
@@ -121,22 +97,6 @@ class FanOutCycle(pulumi.ComponentResource):
             f"{prefix}-cycle-starter-policy",
             role=self.starter_role.id,
             policy=arn.apply(lambda arn: json.dumps(documents.start_execution_policy(arn))),
-            opts=child,
-        )
-        # A run that failed decided nothing: page, as the engine's errors do on the single path.
-        aws.cloudwatch.MetricAlarm(
-            f"{prefix}-cycle-failures",
-            namespace="AWS/States",
-            metric_name="ExecutionsFailed",
-            dimensions={"StateMachineArn": self.state_machine.arn},
-            statistic="Sum",
-            period=300,
-            evaluation_periods=1,
-            threshold=0,
-            comparison_operator="GreaterThanThreshold",
-            treat_missing_data="notBreaching",
-            alarm_actions=[args.alerts_topic_arn],
-            alarm_description=f"quotapilot {args.environment}: cycle-failures",
             opts=child,
         )
         self.register_outputs({"state_machine_arn": self.state_machine.arn})
@@ -159,7 +119,6 @@ def fan_out_cycle(
         f"{name}-fan-out-cycle",
         FanOutCycleArgs(
             **shared,
-            environment=args.environment,
             state_machine_name=f"quotapilot-{args.environment}-{name}-cycle",
             region=region,
             account=account,
@@ -167,7 +126,6 @@ def fan_out_cycle(
             collector_function_arn=functions[wiring.FUNCTION_COLLECTOR].arn,
             bucket_arn=automation.artifacts.arn,
             key_arn=automation.key.arn,
-            alerts_topic_arn=automation.alerts_topic.arn,
             log_retention_days=args.checked("log_retention_days"),
             fan_out=args.fan_out,
         ),

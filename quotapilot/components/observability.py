@@ -27,10 +27,13 @@ class ObservabilityArgs(PartArgs):
     dead_letters_name: pulumi.Input[str]
     #: Where the alarms publish.
     alerts_topic_arn: pulumi.Input[str]
+    #: The fan-out cycle's state machine, if the stack has one.
+    cycle_state_machine_arn: pulumi.Input[str] | None = None
 
 
 class Observability(pulumi.ComponentResource):
-    """A dashboard, and alarms on engine errors, dead letters and workflow failures."""
+    """A dashboard, and alarms on engine errors, dead letters, workflow and fan-out cycle
+    failures."""
 
     def __init__(
         self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None
@@ -80,6 +83,17 @@ class Observability(pulumi.ComponentResource):
                 "Sum",
             ),
         ]
+        if args.cycle_state_machine_arn is not None:
+            # A run that failed decided nothing: as the engine's errors on the single cycle.
+            alarms.append(
+                (
+                    "cycle-failures",
+                    "AWS/States",
+                    "ExecutionsFailed",
+                    {"StateMachineArn": args.cycle_state_machine_arn},
+                    "Sum",
+                )
+            )
         for alarm, namespace, metric, dimensions, statistic in alarms:
             aws.cloudwatch.MetricAlarm(
                 f"{prefix}-{alarm}",

@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from quotapilot.components import documents
 from quotapilot.components.part import TYPE_PREFIX, PartArgs, resource_options
+from quotapilot.components.state_machine import logged_state_machine
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,48 +42,27 @@ class ApprovalWorkflow(pulumi.ComponentResource):
         super().__init__(TYPE_PREFIX + "ApprovalWorkflow", name, None, opts)
         child = resource_options(self, opts)
         prefix, tags = args.prefix, args.tags
-        log_group = aws.cloudwatch.LogGroup(
-            f"{prefix}-workflow-logs",
-            retention_in_days=args.log_retention_days,
-            kms_key_id=args.key_arn,
-            tags=tags,
-            opts=child,
-        )
-        role = aws.iam.Role(
-            f"{prefix}-workflow-role",
-            assume_role_policy=json.dumps(documents.assume_role("states.amazonaws.com")),
-            tags=tags,
-            opts=child,
-        )
-        aws.iam.RolePolicy(
-            f"{prefix}-workflow-policy",
-            role=role.id,
-            policy=pulumi.Output.all(
-                args.approval_function_arn,
-                args.engine_function_arn,
-                args.events_topic_arn,
-                args.key_arn,
-            ).apply(lambda a: json.dumps(documents.workflow_policy(a[:2], a[2], a[3]))),
-            opts=child,
-        )
-        self.state_machine = aws.sfn.StateMachine(
+        self.state_machine = logged_state_machine(
+            "workflow",
             f"{prefix}-approval",
             name=args.state_machine_name,
-            role_arn=role.arn,
-            type="STANDARD",
             definition=pulumi.Output.all(
                 args.approval_function_arn,
                 args.engine_function_arn,
                 args.events_topic_arn,
                 args.timeout_seconds,
             ).apply(lambda a: json.dumps(documents.approval_state_machine(*a))),
-            logging_configuration={
-                "log_destination": log_group.arn.apply(lambda arn: f"{arn}:*"),
-                "include_execution_data": True,
-                "level": "ERROR",
-            },
-            tracing_configuration={"enabled": True},
+            policy=pulumi.Output.all(
+                args.approval_function_arn,
+                args.engine_function_arn,
+                args.events_topic_arn,
+                args.key_arn,
+            ).apply(lambda a: json.dumps(documents.workflow_policy(a[:2], a[2], a[3]))),
+            prefix=prefix,
             tags=tags,
+            key_arn=args.key_arn,
+            log_retention_days=args.log_retention_days,
+            include_execution_data=True,
             opts=child,
         )
         self.approval_url = aws.lambda_.FunctionUrl(
