@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -104,15 +105,28 @@ class Cycle:
         results = read_shards(plan.shards, plan.keys, self.config.regions, self.sources)
         return self.decide(plan, merged(results), report, now)
 
-    def decide_run(self, rows: RunRowsReader, run_id: str, now: datetime) -> CycleReport:
-        """The fan-out cycle's decide step, over the rows its collectors wrote."""
+    def decide_run(
+        self,
+        rows: RunRowsReader,
+        run_id: str,
+        now: datetime,
+        shards: Sequence[Shard] | None = None,
+    ) -> CycleReport:
+        """The fan-out cycle's decide step, over the rows its collectors wrote for the run's
+        ``shards`` (those list_shards wrote; None: the shards as planned now)."""
         report = CycleReport(started_at=now.isoformat())
-        plan = self.plan(report, now)
+        plan = self.plan(report, now, shards)
         return self.decide(plan, rows.read(run_id, plan.shards), report, now)
 
-    def plan(self, report: CycleReport | None = None, now: datetime | None = None) -> RunPlan:
-        """The rules, the quota keys they watch and the shards to read them in. With a
-        report, rejected rules are reported and audited (once per run: the decide step's)."""
+    def plan(
+        self,
+        report: CycleReport | None = None,
+        now: datetime | None = None,
+        shards: Sequence[Shard] | None = None,
+    ) -> RunPlan:
+        """The rules, the quota keys they watch and the shards to read them in (``shards``
+        when given). With a report, rejected rules are reported and audited (once per run:
+        the decide step's)."""
         loaded, errors = self.rules.load()
         rules = RuleBook(loaded)
         if report is not None:
@@ -121,7 +135,9 @@ class Cycle:
                 report.failed("rules", error)
                 self.audit.record("rule_rejected", subject=str(error), why=str(error), now=now)
         keys = watched_keys(rules, list(self.config.regions))
-        return RunPlan(rules, keys, shards_of(self.accounts(report), self.config.regions))
+        if shards is None:
+            shards = shards_of(self.accounts(report), self.config.regions)
+        return RunPlan(rules, keys, list(shards))
 
     def accounts(self, report: CycleReport | None = None) -> tuple[MemberAccount, ...]:
         """The configured accounts, and the organisation's. A listing that fails is reported

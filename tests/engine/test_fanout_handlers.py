@@ -81,3 +81,25 @@ def test_the_collector_refuses_what_is_not_a_batch(fanned_out, lambda_context, e
 def test_decide_refuses_a_step_without_its_run(fanned_out, lambda_context, event):
     with pytest.raises(MalformedEventError):
         handler_of("engine")(event, lambda_context)
+
+
+def test_decide_expects_the_shards_the_run_listed_not_todays(fanned_out, lambda_context):
+    """The organisation may change between the steps; the run may not: a shard the run listed
+    but nobody collected is reported, and a run whose list is gone fails (the state machine
+    retries it, then its alarm)."""
+    from quotapilot.engine.collect.rows import ShardLists
+    from quotapilot.engine.collect.shards import Shard
+
+    extra = {"account": "222222222222", "role_arn": "arn:aws:iam::222222222222:role/qp",
+             "region": "us-east-1"}  # fmt: skip
+    step = {"run_id": "run-1", "now": NOW}
+    lists = ShardLists("artifacts")
+    lists.write("run-1", [Shard.from_json(SHARD), Shard.from_json(extra)])
+    handler_of("collector")({"action": "collect", **step, "shards": [SHARD]}, lambda_context)
+    report = handler_of("engine")({"action": wiring.ACTION_DECIDE, **step}, lambda_context)
+    assert [(f["account"], f["error"]) for f in report["failures"]] == [
+        ("222222222222", "not collected: its batch failed every retry")
+    ]
+    make_client("s3", region="us-east-1").delete_object(Bucket="artifacts", Key=lists.key("run-1"))
+    with pytest.raises(Exception, match="NoSuchKey"):
+        handler_of("engine")({"action": wiring.ACTION_DECIDE, **step}, lambda_context)

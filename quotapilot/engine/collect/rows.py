@@ -137,6 +137,7 @@ class ShardLists(UsesAws):
     service = "s3"
     permissions = (
         Needs(("s3:PutObject",), p.SHARD_LISTS, "hand the run's shards to the Distributed Map"),
+        Needs(("s3:GetObject",), p.SHARD_LISTS, "the decide step: which shards the run had"),
     )
 
     def __init__(self, bucket: str, client: Any = None, **kwargs: Any) -> None:
@@ -144,7 +145,7 @@ class ShardLists(UsesAws):
         self.bucket = bucket
 
     def write(self, run_id: str, shards: Sequence[Shard]) -> str:
-        key = f"{wiring.SHARDS_PREFIX}{run_id}/shards.json"
+        key = self.key(run_id)
         self.client.put_object(
             Bucket=self.bucket,
             Key=key,
@@ -152,3 +153,13 @@ class ShardLists(UsesAws):
             ContentType="application/json",
         )
         return key
+
+    def read(self, run_id: str) -> list[Shard]:
+        """The run's shards as list_shards wrote them (the decide step expects a row from
+        each: the organisation may have changed since, the run has not)."""
+        body = self.client.get_object(Bucket=self.bucket, Key=self.key(run_id))["Body"].read()
+        return [Shard.from_json(item) for item in json.loads(body)]
+
+    @staticmethod
+    def key(run_id: str) -> str:
+        return f"{wiring.SHARDS_PREFIX}{run_id}/shards.json"

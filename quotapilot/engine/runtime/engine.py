@@ -49,11 +49,7 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
     if action == wiring.ACTION_LIST_SHARDS:
         return _list_shards()
     if action == wiring.ACTION_DECIDE:
-        try:
-            step = RunStep.model_validate(event)
-        except ValidationError as error:
-            raise invalid(error, "decide input") from None
-        return _reported(parts().cycle.decide_run(parts().run_rows, step.run_id, step.now))
+        return _decide(event)
     return _reported(parts().cycle.run())
 
 
@@ -72,6 +68,18 @@ def _list_shards() -> dict[str, Any]:
         "key": key,
         "shards": len(shards),
     }
+
+
+def _decide(event: dict[str, Any]) -> dict[str, Any]:
+    """The fan-out cycle's last step: decide and act over the rows the run's shards wrote."""
+    try:
+        step = RunStep.model_validate(event)
+    except ValidationError as error:
+        raise invalid(error, "decide input") from None
+    config().require("artifacts_bucket")
+    engine = parts()
+    shards = engine.shard_lists.read(step.run_id)
+    return _reported(engine.cycle.decide_run(engine.run_rows, step.run_id, step.now, shards))
 
 
 def _execute_increase(event: dict[str, Any]) -> dict[str, Any]:
