@@ -41,8 +41,12 @@ CONFIGURED = [
     f'quotapilot:approvers=["{APPROVER}"]',
     "quotapilot:schedule=rate(5 minutes)",
 ]
-#: The same stack with the fan-out cycle (a batch per shard: the twin has one).
-FAN_OUT = [*CONFIGURED, 'quotapilot:fan_out={"batch_size": 1, "max_concurrency": 10}']
+#: The same stack with the fan-out cycle over two regions (two shards, a batch each).
+FAN_OUT = [
+    *(c for c in CONFIGURED if not c.startswith("quotapilot:regions=")),
+    'quotapilot:regions=["us-east-1", "eu-west-1"]',
+    'quotapilot:fan_out={"batch_size": 1, "max_concurrency": 10}',
+]
 DETAIL_EVENTS = {
     wiring.DETAIL_THRESHOLD_EXCEEDED: "engine_threshold_exceeded",
     wiring.DETAIL_USAGE_SPIKE: "engine_usage_spike",

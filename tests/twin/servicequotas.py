@@ -4,12 +4,15 @@ It speaks the service's JSON 1.1 protocol (``X-Amz-Target: ServiceQuotasV2019062
 the engine's real boto3 client, pointed at it with ``AWS_ENDPOINT_URL_SERVICE_QUOTAS``, parses
 its answers with the real API model. State: applied quota values (with their AWS/Usage
 metric), and the increase requests made, which the twin decides (approve or deny) as AWS would.
+Service Quotas is regional: each call is answered for the region its signature names, so a
+quota appears in every region asked about, with that region's ARN.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +49,8 @@ class FakeRequest:
 
 class ServiceQuotasState:
     def __init__(self, region: str = "us-east-1") -> None:
+        #: The region the call being answered was signed for (calls are answered one at a
+        #: time, under the lock).
         self.region = region
         self.quotas: dict[tuple[str, str], FakeQuota] = {}
         self.requests: list[FakeRequest] = []
@@ -195,7 +200,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}")
         answer = getattr(self.state, operation, None)
+        signed = re.search(
+            r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/", self.headers.get("Authorization", "")
+        )
         with self.state.lock:
+            if signed:
+                self.state.region = signed.group(1)
             self.state.calls.append(operation)
             try:
                 if answer is None or not operation[:1].isupper():

@@ -1,5 +1,6 @@
 """The stack with the fan-out cycle, as deployed, living through a quota running out (the
-configured stack's climb, in two hours). The schedule starts the cycle's state machine with
+configured stack's climb, in two hours, in two regions: two shards, a batch each). The
+schedule starts the cycle's state machine with
 the planned starter role; moto's interpreter runs the planned definition (its S3 ItemReader,
 Map, retries, ResultSelectors and intrinsic functions; batches of one stand in for
 ItemBatcher, which it lacks); the state machine's tasks invoke the engine and the collector
@@ -36,7 +37,7 @@ def test_the_schedule_starts_the_state_machine_and_every_run_succeeds(fan_out_tw
     engine = invocations(fan_out_twin, wiring.FUNCTION_ENGINE)
     assert not [i for i in engine if i.event.get("action", "cycle") == wiring.ACTION_CYCLE]
     summaries = [json.loads(run["output"]) for run in fan_out_twin.cycle_runs]
-    assert all(s["shards"] == 1 and s["report"]["quotas_evaluated"] >= 1 for s in summaries)
+    assert all(s["shards"] == 2 and s["report"]["quotas_evaluated"] >= 2 for s in summaries)
     assert all(s["report"]["failures"] == 0 for s in summaries)
 
 
@@ -46,15 +47,24 @@ def test_each_step_gets_the_input_its_code_reads(fan_out_twin, climb):
     listed = [i for i in engine if i.event.get("action") == wiring.ACTION_LIST_SHARDS]
     decided = [i for i in engine if i.event.get("action") == wiring.ACTION_DECIDE]
     collected = invocations(fan_out_twin, wiring.FUNCTION_COLLECTOR)
-    assert len(listed) == len(decided) == len(collected) == climb.cycles
+    assert len(listed) == len(decided) == climb.cycles
+    assert len(collected) == 2 * climb.cycles  # a batch per shard
     assert all(i.ok for i in [*listed, *decided, *collected])
-    for listing, batch, decide in zip(listed, collected, decided, strict=True):
+    batches: dict[str, list] = {}
+    for batch in collected:
         run = CollectInput.model_validate(batch.event)
-        assert run.run_id == listing.result["run_id"] == RunStep.model_validate(decide.event).run_id
-        # the Map read the shard list the engine wrote, where the planned policies allow
+        batches.setdefault(run.run_id, []).extend(run.shards)
+        assert batch.result["quotas"] >= 1
+    for listing, decide in zip(listed, decided, strict=True):
+        run_id = listing.result["run_id"]
+        assert RunStep.model_validate(decide.event).run_id == run_id
+        # the Map read the shard list the engine wrote, and gave each shard to one batch
         assert listing.result["key"].startswith(wiring.SHARDS_PREFIX)
-        assert [s.account for s in run.shards] == ["123456789012"]
-        assert batch.result["quotas"] >= 1 and decide.result["quotas_evaluated"] >= 1
+        assert sorted((s.account, s.region) for s in batches[run_id]) == [
+            ("123456789012", "eu-west-1"),
+            ("123456789012", "us-east-1"),
+        ]
+        assert decide.result["quotas_evaluated"] >= 2 and decide.result["failures"] == []
 
 
 def test_the_outcome_is_the_single_cycles(climb):
