@@ -49,11 +49,17 @@ class Observability(pulumi.ComponentResource):
                 args.region,
                 args.state_machine_arn,
                 args.dead_letters_name,
+                args.cycle_state_machine_arn,
                 *args.function_names.values(),
             ).apply(
                 lambda a: json.dumps(
                     documents.dashboard(
-                        a[0], environment, dict(zip(functions, a[3:], strict=True)), a[1], a[2]
+                        a[0],
+                        environment,
+                        dict(zip(functions, a[4:], strict=True)),
+                        a[1],
+                        a[2],
+                        cycle_state_machine_arn=a[3],
                     )
                 )
             ),

@@ -149,6 +149,19 @@ def test_failed_runs_page(plan):
     assert alarm.properties["dimensions"] == {"StateMachineArn": cycle.properties["arn"]}
     [topic] = [t for t in of(plan, "sns/topic:Topic") if "alerts" in t.name]
     assert alarm.properties["alarmActions"] == [topic.properties["arn"]]
+    [dashboard] = of(plan, "cloudwatch/dashboard:Dashboard")
+    widgets = json.loads(dashboard.properties["dashboardBody"])["widgets"]
+    [runs] = [w for w in widgets if w["properties"]["title"] == "fan-out cycle runs"]
+    assert {m[3] for m in runs["properties"]["metrics"]} == {cycle.properties["arn"]}
+
+
+def test_the_single_cycle_dashboard_has_no_fan_out_widget(single):
+    [dashboard] = of(single, "cloudwatch/dashboard:Dashboard")
+    titles = [
+        w["properties"]["title"]
+        for w in json.loads(dashboard.properties["dashboardBody"])["widgets"]
+    ]
+    assert "fan-out cycle runs" not in titles and "shards and quotas not collected" in titles
 
 
 @pytest.mark.parametrize(

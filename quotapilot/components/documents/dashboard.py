@@ -14,6 +14,7 @@ def dashboard(
     functions: Mapping[str, str],
     state_machine_arn: str,
     dlq_name: str,
+    cycle_state_machine_arn: str | None = None,
 ) -> dict[str, Any]:
     ns = wiring.METRICS_NAMESPACE
 
@@ -91,6 +92,27 @@ def dashboard(
                 12,
                 12,
                 "Maximum",
+            ),
+            widget(
+                "shards and quotas not collected",
+                [[ns, wiring.METRIC_COLLECTION_FAILURES, "function", wiring.FUNCTION_ENGINE]],
+                0,
+                18,
+            ),
+            *(
+                [
+                    widget(
+                        "fan-out cycle runs",
+                        [
+                            ["AWS/States", m, "StateMachineArn", cycle_state_machine_arn]
+                            for m in ("ExecutionsSucceeded", "ExecutionsFailed")
+                        ],
+                        12,
+                        18,
+                    )
+                ]
+                if cycle_state_machine_arn
+                else []
             ),
         ]
     }
