@@ -147,3 +147,28 @@ def test_a_missing_plan_and_mixed_options_are_usage_errors(tmp_path, snapshot, c
     assert code == 2 and err.count("\n") == 1 and "--terraform-plan takes no" in err
     code, _, err = run(capsys, "--quotas", quotas)
     assert code == 2 and "--terraform-plan" in err
+
+
+def test_a_blocked_plans_findings_are_what_request_reads(snapshot, capsys, tmp_path, monkeypatch):
+    """The pipeline takes a Terraform plan too: check's JSON goes to `request` unchanged."""
+
+    def no_clouds():
+        raise AssertionError("a dry run must not connect")
+
+    monkeypatch.setattr("quotapilot.pipeline.clouds.connect", no_clouds)
+    tight = [{"service": "ec2", "code": "L-1216C47A", "limit": 16, "usage": 12}, *ROOMY[1:]]
+    code, out, _ = run(
+        capsys, "--terraform-plan", SIMPLE, "--quotas", str(snapshot(tight)), "--format", "json"
+    )
+    assert code == 1
+    findings = tmp_path / "check.json"
+    findings.write_text(out)
+    code = main(["request", "--findings", str(findings), "--dry-run", "--format", "json"])
+    [request] = json.loads(capsys.readouterr().out)["requests"]
+    assert code == 0
+    assert (request["code"], request["region"], request["desired_limit"]) == (
+        "L-1216C47A",
+        "eu-west-1",
+        23.0,
+    )
+    assert request["status"] == "planned"
