@@ -7,6 +7,8 @@ the resource's own zone/region for GCP.
 
 from __future__ import annotations
 
+import json
+
 from quotapilot.catalogue.props import UNKNOWN as UNKNOWN_VALUE
 
 UNKNOWN = "unknown"
@@ -64,6 +66,28 @@ TASK = {
         "arn": "arn:aws:ecs:us-east-1:1:task-definition/web:3",
     },
 }
+
+
+def _distributed(
+    mode: str = "DISTRIBUTED", resource: str = "arn:aws:states:::lambda:invoke", **map_fields
+) -> dict:
+    """A Map state whose children run one task."""
+    return {
+        "Type": "Map",
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": mode},
+            "StartAt": "Work",
+            "States": {"Work": {"Type": "Task", "Resource": resource, "End": True}},
+        },
+        "End": True,
+        **map_fields,
+    }
+
+
+def _machine(*states: dict) -> dict:
+    named = {f"S{i}": state for i, state in enumerate(states)} or {"S0": {"Type": "Succeed"}}
+    return {"StartAt": "S0", "States": named}
+
 
 CASES: dict[str, list[tuple]] = {
     "aws:lambda/function:Function": [
@@ -292,7 +316,52 @@ CASES: dict[str, list[tuple]] = {
             [("events", "L-244521F2", R, 1, "ops")],
         ),
     ],
-    "aws:sfn/stateMachine:StateMachine": [({}, [("states", "L-B66B0F91", R, 1)])],
+    "aws:sfn/stateMachine:StateMachine": [
+        ({}, [("states", "L-B66B0F91", R, 1), UNKNOWN]),  # no definition: can't tell
+        ({"definition": json.dumps(_machine())}, [("states", "L-B66B0F91", R, 1)]),
+        (
+            {"definition": json.dumps(_machine(_distributed(MaxConcurrency=200)))},
+            [("states", "L-B66B0F91", R, 1), ("lambda", "L-B99A9384", R, 200)],
+        ),
+        (  # no MaxConcurrency: up to 10,000 children at once
+            {"definition": json.dumps(_machine(_distributed()))},
+            [("states", "L-B66B0F91", R, 1), ("lambda", "L-B99A9384", R, 10_000)],
+        ),
+        (  # two Maps in a Parallel may run together
+            {
+                "definition": json.dumps(
+                    _machine(
+                        {
+                            "Type": "Parallel",
+                            "Branches": [
+                                _machine(_distributed(MaxConcurrency=30)),
+                                _machine(_distributed(MaxConcurrency=20)),
+                            ],
+                        }
+                    )
+                )
+            },
+            [("states", "L-B66B0F91", R, 1), ("lambda", "L-B99A9384", R, 50)],
+        ),
+        (  # an inline Map, or a Distributed one that invokes no Lambda: nothing
+            {"definition": json.dumps(_machine(_distributed(mode="INLINE", MaxConcurrency=5)))},
+            [("states", "L-B66B0F91", R, 1)],
+        ),
+        (
+            {
+                "definition": json.dumps(
+                    _machine(_distributed(resource="arn:aws:states:::sqs:sendMessage"))
+                )
+            },
+            [("states", "L-B66B0F91", R, 1)],
+        ),
+        (
+            {"definition": json.dumps(_machine(_distributed(MaxConcurrencyPath="$.n")))},
+            [("states", "L-B66B0F91", R, 1), UNKNOWN],
+        ),
+        ({"definition": UNKNOWN_VALUE}, [("states", "L-B66B0F91", R, 1), UNKNOWN]),
+        ({"definition": "{not json"}, [("states", "L-B66B0F91", R, 1), UNKNOWN]),
+    ],
     "aws:iam/role:Role": [
         (
             {"name": "app", "managedPolicyArns": ["arn:p1", "arn:p2"]},

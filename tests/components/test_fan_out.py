@@ -283,3 +283,34 @@ def test_the_organisation_stack_policies_pass_the_lint(organisation):
             assert finding.detail[0]["action"] == "states:DescribeExecution", finding.detail
         linted += 1
     assert linted >= 6
+
+
+@pytest.mark.parametrize(("max_concurrency", "passes"), [(200, False), (50, True)])
+def test_the_gate_counts_what_the_fan_out_needs_of_lambda_concurrency(
+    tmp_path, capsys, max_concurrency, passes
+):
+    """Dogfood: the Map's MaxConcurrency is Lambda concurrency the account must have free.
+    1,000 with 700 in use leaves 900 usable (100 stay unreserved): the stack reserves 15 (3
+    functions x 5 in prod), so 200 more don't fit, 50 do."""
+    import yaml
+
+    from quotapilot.cli.app import main
+
+    snapshot = yaml.safe_load((ROOT / "examples/quotas/prod.yaml").read_text())
+    for quota in snapshot["quotas"]:
+        if quota["code"] == "L-B99A9384":
+            quota.update(limit=1000, usage=700)
+    path = tmp_path / "prod.yaml"
+    path.write_text(yaml.safe_dump(snapshot))
+    fan_out = json.dumps({"max_concurrency": max_concurrency})
+    code = main(["check", str(ROOT / "stacks"), "--stack", "prod", "--quotas", str(path),
+                 "--config", f"quotapilot:fan_out={fan_out}", "--format", "json"])  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    lambda_findings = [f for f in report["findings"] if f.get("code") == "L-B99A9384"]
+    if passes:  # it fits, though close: a warning, not a block
+        assert code == 0 and [f["kind"] for f in lambda_findings] == ["low_headroom"]
+        assert lambda_findings[0]["demand"] == 15 + max_concurrency
+    else:
+        [finding] = lambda_findings
+        assert code == 1 and finding["kind"] == "exceeds"
+        assert finding["demand"] == 15 + max_concurrency
