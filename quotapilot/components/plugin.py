@@ -2,21 +2,24 @@
 
 The component provider host infers the schema from type annotations, and wants a TypedDict
 for ``args`` and annotated outputs, so these thin subclasses adapt the library components
-(same type tokens) to that shape. Input descriptions are the docstrings below, which repeat
-the argument docs in ``args.py``/``requests.py`` word for word (a test holds them equal: the
-host reads them from this file's source). Inputs that flow into resources are
-``pulumi.Input``, so a TypeScript caller can pass ``queue.arn``; list lengths stay plain,
-because they decide which resources exist. (No ``from __future__ import annotations`` here:
-the analyzer reads the annotations as types, not strings.)
+(same type tokens) to that shape: QuotaAutomation here, QuotaRequests in
+``plugin_requests.py``, the member role and its StackSet in ``plugin_members.py``. Input
+descriptions are the docstrings, which repeat the argument docs of the library's dataclasses
+word for word (a test holds them equal: the host reads them from the adapters' source).
+Inputs that flow into resources are ``pulumi.Input``, so a TypeScript caller can pass
+``queue.arn``; list lengths stay plain, because they decide which resources exist. (No
+``from __future__ import annotations`` here: the analyzer reads the annotations as types.)
 """
 
 from typing import NotRequired, TypedDict
 
 import pulumi
 
-from quotapilot.components import automation, requests
+from quotapilot.components import automation
 from quotapilot.components.args import QuotaAutomationArgs
 from quotapilot.components.fan_out import FanOut
+from quotapilot.components.plugin_members import QuotaMemberRole, QuotaMemberRoleStackSet
+from quotapilot.components.plugin_requests import QuotaRequests
 
 
 class FanOutInput(TypedDict):
@@ -100,6 +103,12 @@ class QuotaAutomation(automation.QuotaAutomation):
     """The approval function's IAM-authenticated URL, for approvers."""
     dashboard_url: pulumi.Output[str]
     """The CloudWatch dashboard."""
+    engine_role_name: pulumi.Output[str]
+    """What member accounts trust (QuotaMemberRole's ``engineRoleName``)."""
+    collector_role_name: pulumi.Output[str]
+    """With the fan-out cycle, what member accounts trust too; empty without it."""
+    cycle_state_machine_arn: pulumi.Output[str]
+    """The fan-out cycle's state machine; empty without it."""
 
     def __init__(
         self, name: str, args: QuotaAutomationInputs, opts: pulumi.ResourceOptions | None = None
@@ -114,78 +123,10 @@ class QuotaAutomation(automation.QuotaAutomation):
         self.state_machine_arn = self.state_machine.arn
         self.approval_url = self.approval_url_resource.function_url
         self.dashboard_url = self.dashboard_url
+        # Outputs are always set for other languages: empty where the stack has none.
+        self.collector_role_name = pulumi.Output.from_input(self.collector_role_name or "")
+        cycle = self.cycle_state_machine
+        self.cycle_state_machine_arn = cycle.arn if cycle else pulumi.Output.from_input("")
 
 
-class SeasonInput(TypedDict):
-    """Every year from start to end (MM-DD, inclusive), the quota is held at value."""
-
-    start: str
-    end: str
-    value: float
-
-
-class QuotaLevelInput(TypedDict):
-    """One quota at the level an environment needs."""
-
-    provider: str
-    """"aws" or "gcp"."""
-    service: str
-    """AWS service code (lambda, ec2), or GCP service (compute.googleapis.com)."""
-    code: str
-    """AWS quota code (L-1216C47A), or GCP quota id (CPUS-per-project-region)."""
-    value: float
-    """The level this environment needs."""
-    region: NotRequired[str]
-    """AWS: the region (the provider's when unset); GCP: the region dimension."""
-    seasons: NotRequired[list[SeasonInput]]
-    """Seasonal levels: each is requested its lead time before it starts."""
-    lead_time_days: NotRequired[float]
-    """How far ahead of a season its level is requested; default: the quota's increase path."""
-
-
-class QuotaRequestsInputs(TypedDict):
-    """Quota levels to request, and optional parity with the load-test levels."""
-
-    levels: list[QuotaLevelInput]
-    """The quota levels this environment needs."""
-    parity_with: NotRequired[list[QuotaLevelInput]]
-    """The load-test environment's levels; each request is at least as high as these."""
-    gcp_project: NotRequired[pulumi.Input[str]]
-    """GCP project for GCP levels."""
-    gcp_contact_email: NotRequired[pulumi.Input[str]]
-    """Contact for GCP quota increase requests (Google requires one for increases)."""
-    aws_auto_management: NotRequired[str]
-    """Opt the AWS account into Service Quotas automatic management ("NotifyOnly" or "NotifyAndAdjust"); None leaves it alone."""  # noqa: E501
-    gcp_quota_adjuster: NotRequired[bool]
-    """Turn on GCP's quota adjuster for the project."""
-
-
-class QuotaRequests(requests.QuotaRequests):
-    """Quota levels for one environment, as the providers' own resources."""
-
-    def __init__(
-        self, name: str, args: QuotaRequestsInputs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        given = dict(args)
-
-        def levels(key: str) -> tuple[requests.QuotaLevel, ...]:
-            return tuple(
-                requests.QuotaLevel(
-                    **{
-                        **level,
-                        "seasons": tuple(requests.Season(**x) for x in level.get("seasons") or ()),
-                    }
-                )
-                for level in given.pop(key, []) or []
-            )
-
-        super().__init__(
-            name,
-            requests.QuotaRequestsArgs(
-                levels=levels("levels"), parity_with=levels("parity_with"), **given
-            ),
-            opts,
-        )
-
-
-COMPONENTS = [QuotaAutomation, QuotaRequests]
+COMPONENTS = [QuotaAutomation, QuotaRequests, QuotaMemberRole, QuotaMemberRoleStackSet]

@@ -127,3 +127,52 @@ def test_the_fan_out_is_an_object_input_with_every_setting(served_schema):
     expected = {re.sub(r"_(\w)", lambda m: m.group(1).upper(), f.name) for f in fields(FanOut)}
     assert set(fan_out["properties"]) == expected
     assert all(p["type"] == "integer" for p in fan_out["properties"].values())
+
+
+def test_the_member_role_and_its_stackset_are_served_with_their_docs(served_schema):
+    _, schema = served_schema
+    resources = schema["resources"]
+    role = resources["quotapilot:index:QuotaMemberRole"]
+    docs = documented_fields(PACKAGE / "components" / "member_role.py", "QuotaMemberRoleArgs")
+    camel = {re.sub(r"_(\w)", lambda m: m.group(1).upper(), k): v for k, v in docs.items()}
+    assert {k: p.get("description") for k, p in role["inputProperties"].items()} == camel
+    assert set(role["requiredInputs"]) == {"engineAccount", "engineRoleName"}
+    assert "roleArn" in role["properties"]
+    stack_set = resources["quotapilot:index:QuotaMemberRoleStackSet"]
+    assert set(stack_set["requiredInputs"]) == {"role", "organizationalUnitIds"}
+    assert "stackSetName" in stack_set["properties"]
+    # what a member role needs from the automation stack, other languages get as outputs
+    automation = resources["quotapilot:index:QuotaAutomation"]["properties"]
+    assert {"engineRoleName", "collectorRoleName", "cycleStateMachineArn"} <= set(automation)
+
+
+def test_the_adapters_build_what_their_inputs_say():
+    """As the provider host calls them: dicts of snake_case inputs, lists, nested objects."""
+    from quotapilot.gate.program import read_plan
+
+    plan = read_plan(Path(__file__).parent / "programs" / "adapters", "org")
+    by_type: dict[str, list] = {}
+    for resource in plan.resources:
+        by_type.setdefault(resource.type, []).append(resource)
+    roles = {r.name: r.properties for r in by_type["aws:iam/role:Role"]}
+    engine, collector = roles["quota-engine-role"]["name"], roles["quota-collector-role"]["name"]
+    trusted = [
+        f"arn:aws:iam::111122223333:role/{engine}",
+        f"arn:aws:iam::111122223333:role/{collector}",
+    ]
+    member = json.loads(roles["member-role"]["assumeRolePolicy"])
+    assert member["Statement"][0]["Principal"]["AWS"] == trusted
+    [stack_set] = by_type["aws:cloudformation/stackSet:StackSet"]
+    template = json.loads(stack_set.properties["templateBody"])
+    trust = template["Resources"]["QuotapilotMemberRole"]["Properties"]["AssumeRolePolicyDocument"]
+    assert trust["Statement"][0]["Principal"]["AWS"] == trusted
+    assert trust["Statement"][0]["Condition"]["StringEquals"] == {
+        "aws:PrincipalOrgID": "o-abcd123456"
+    }
+    [machine] = [m for m in by_type["aws:sfn/stateMachine:StateMachine"] if m.name == "quota-cycle"]
+    assert (
+        json.loads(machine.properties["definition"])["States"]["Collect"]["ItemBatcher"][
+            "MaxItemsPerBatch"
+        ]
+        == 5
+    )
