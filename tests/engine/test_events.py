@@ -213,6 +213,12 @@ def test_cost_optimisation_reports_quotas_far_above_peak(stack):
     assert [(f["quota"], f["peak"]) for f in far] == [(str(quiet), 20.0)]
     report = [a for a in stack.alerts() if a["kind"] == "cost_optimization"]
     assert report[-1]["quotas"][0]["limit"] == 1000.0
+    # an account the event names is reviewed even when it isn't configured
+    stack.config.__dict__["accounts"] = ()
+    event = load_event("engine_cost_optimization")
+    event["id"], event["detail"]["account"] = "third", A
+    far = events.handle(event, now=NOW)["outcomes"]
+    assert [(f["quota"], f["peak"]) for f in far] == [(str(quiet), 20.0)]
 
 
 def test_service_quotas_breach_alerts_once_within_the_hour(stack):

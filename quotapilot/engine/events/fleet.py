@@ -153,11 +153,16 @@ def cost_optimization(
     accounts: tuple[MemberAccount, ...],
 ) -> list[dict[str, Any]]:
     detail = h.detail
+    accounts = accounts or (MemberAccount(""),)
+    if detail.account and detail.account not in {a.account for a in accounts}:
+        # An account the event names is reviewed even if it isn't configured (an
+        # organisation's, listed by the cycle): its series are in the table all the same.
+        accounts = (*accounts, MemberAccount(detail.account))
     keys = [
         QuotaKey("aws", r.service, r.code, region, account.account)
         for r in h.rules
         for region in ([r.region] if r.region else list(regions))
-        for account in (accounts or (MemberAccount(""),))
+        for account in accounts
         if (detail.region in (None, region)) and detail.account in ("", account.account)
     ]
     far_above = []
