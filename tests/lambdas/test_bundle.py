@@ -66,6 +66,20 @@ def test_handler_imports_from_its_package_alone(approval_zip, runtime_dir, tmp_p
     assert done.stdout.strip() == "True"
 
 
+@pytest.mark.slow
+def test_the_collector_imports_from_its_package_alone(runtime_dir, tmp_path):
+    """The fan-out's collector: no forecaster in its package, and none needed at import."""
+    built = bundle.build(wiring.FUNCTION_COLLECTOR, tmp_path / "dist")
+    unpacked = tmp_path / "task"
+    with zipfile.ZipFile(built) as archive:
+        archive.extractall(unpacked)
+        names = archive.namelist()
+    assert not any(n.startswith(("numpy/", "sklearn/", "scipy/")) for n in names)
+    check = "import sys, handler; print(callable(handler.handler), 'numpy' in sys.modules)"
+    done = run_alone(unpacked, runtime_dir, check)
+    assert done.stdout.split() == ["True", "False"]
+
+
 def run_alone(unpacked: Path, runtime: Path, code: str) -> subprocess.CompletedProcess:
     """Run ``code`` in an isolated interpreter that sees only the package and the runtime."""
     code = f"import sys; sys.path[:0] = [{str(unpacked)!r}, {str(runtime)!r}]\n" + code
@@ -141,7 +155,7 @@ def test_packages_are_built_in_a_cache_outside_the_installed_package(monkeypatch
 
 
 def test_every_function_has_its_entry_point_in_the_package():
-    for function in wiring.FUNCTIONS:
+    for function in wiring.ALL_FUNCTIONS:
         path = bundle.handler_file(function)
         assert path.parent == bundle.PACKAGE / "handlers"
     with pytest.raises(ConfigurationError, match="no such function"):
