@@ -85,3 +85,24 @@ def test_the_collector_reads_member_accounts_with_its_own_role(fan_out_twin, cli
     assert {"sts:AssumeRole", "servicequotas:ListServiceQuotas", "dynamodb:PutItem"} <= actions
     # it reads and hands over; deciding and acting stay the engine's
     assert not actions & {"sns:Publish", "servicequotas:RequestServiceQuotaIncrease"}
+
+
+def test_a_collector_that_dies_mid_batch_is_retried_and_no_shard_is_lost(fan_out_twin, climb):
+    """The deployed definition's Retry: the first batch's container is killed after two AWS
+    calls (its rows not written); the Map runs the batch again and the run decides over both
+    shards."""
+    from datetime import timedelta
+
+    from tests.twin.scenarios import START
+
+    collector = fan_out_twin.service.hosts[wiring.FUNCTION_COLLECTOR]
+    before = len(collector.invocations)
+    collector.crash_next(2)
+    fan_out_twin.tick(START + timedelta(hours=HOURS + 1))
+    run = fan_out_twin.cycle_runs[-1]
+    assert run["status"] == "SUCCEEDED", run.get("cause")
+    summary = json.loads(run["output"])
+    assert summary["shards"] == 2 and summary["report"]["failures"] == 0
+    batches = collector.invocations[before:]
+    assert [b.ok for b in batches].count(False) == 1  # the crash
+    assert len(batches) == 3  # two shards, one of them twice
