@@ -72,6 +72,10 @@ METHODS = {
     "warning-month": ("month", "warning"),
     "engine": ("month", "engine"),
     "point": ("month", "point"),
+    # The forecast alarms alone, without the static threshold under them (not what the
+    # engine does: it keeps the threshold as a floor); what the targets would need.
+    "exhaustion-only": ("month", "exhaustion_only"),
+    "warning-only": ("month", "warning_only"),
 }
 #: Business hours play no part here: every decision is taken as on a weekday at noon.
 WEEKDAY_NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -112,6 +116,8 @@ def alerts_at(
         "exhaustion": acts(False),
         "warning": acts(True),
         "point": max(current, forecast.predicted) >= THRESHOLD * LIMIT,
+        "exhaustion_only": alarm.raised,
+        "warning_only": alarm.raised or alarm.warned,
     }
 
 
