@@ -15,6 +15,9 @@ What it prints, per run:
 
     .venv/bin/python -m bench.twin.faults --hours 24 --throttle 0.2 --lose 0.02 --crashes 6
 
+``--fan-out`` runs the stack with the fan-out cycle instead (two regions): the schedule starts
+the state machine, and at the crash steps a collector batch dies mid-way too.
+
 The twin's clock is simulated: botocore's retry waits are shrunk (``--backoff-scale``); their
 number and order are kept, and the state machine's retry intervals run in real time.
 """
@@ -39,6 +42,7 @@ from tests.twin.cloud import Twin  # noqa: E402
 from tests.twin.scenarios import (  # noqa: E402
     CONFIGURED,
     DETAIL_EVENTS,
+    FAN_OUT,
     climb_for_two_days,
     entry,
 )
@@ -64,8 +68,10 @@ def quiet() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
-def run(hours: float, faults: dict[str, Any], crashes: int, seed: int) -> dict[str, Any]:
-    plan = read_plan(ROOT / "stacks", "twin-faults", CONFIGURED)
+def run(
+    hours: float, faults: dict[str, Any], crashes: int, seed: int, fan_out: bool = False
+) -> dict[str, Any]:
+    plan = read_plan(ROOT / "stacks", "twin-faults", FAN_OUT if fan_out else CONFIGURED)
     with tempfile.TemporaryDirectory() as work:
         twin = Twin(Path(work), faults=faults).start()
         try:
@@ -76,9 +82,13 @@ def run(hours: float, faults: dict[str, Any], crashes: int, seed: int) -> dict[s
             chance = random.Random(seed)
             armed: list[str] = []
 
+            collector = twin.service.hosts.get("collector")
+
             def before_step(step: int, _: Twin) -> None:
                 if step in planned:
                     engine.crash_next(planned[step])
+                    if collector is not None:  # a batch dies too, mid-way
+                        collector.crash_next(chance.randint(1, 4))
                     # the approval function parks the workflow's token in the same step
                     approval.crash_next(chance.randint(0, 3))
                     armed.append(f"cycle {step}")
@@ -113,6 +123,7 @@ def run(hours: float, faults: dict[str, Any], crashes: int, seed: int) -> dict[s
                 twin.put_events([put])
             letters = twin.dead_letters()
             seconds = time.perf_counter() - started
+            summaries = [json.loads(r["output"]) for r in twin.cycle_runs if r.get("output")]
         finally:
             twin.stop()
 
@@ -164,6 +175,18 @@ def run(hours: float, faults: dict[str, Any], crashes: int, seed: int) -> dict[s
         "dead_letters": len(letters),
         "dead_letters_malformed": len(malformed_letters),
         "dead_letters_during_climb": len(outcome.dead_letters),
+        **(
+            {
+                "collector_invocations": len(collector.invocations),
+                "collector_crashes": sum(
+                    i.error_type == "Runtime.ExitError" for i in collector.invocations
+                ),
+                # shards (or quotas) a run reported it could not collect
+                "runs_reporting_failures": sum(s["report"]["failures"] > 0 for s in summaries),
+            }
+            if collector is not None
+            else {}
+        ),
     }
 
 
@@ -175,24 +198,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crashes", type=int, default=6)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--backoff-scale", type=float, default=0.01)
+    parser.add_argument(
+        "--fan-out", action="store_true", help="the stack with the fan-out cycle (two regions)"
+    )
     args = parser.parse_args(argv)
     quiet()
 
-    clean = run(args.hours, {}, 0, args.seed)
+    clean = run(args.hours, {}, 0, args.seed, args.fan_out)
     faults = {
         "throttle": args.throttle,
         "lose": args.lose,
         "seed": args.seed,
         "backoff_scale": args.backoff_scale,
     }
-    faulty = run(args.hours, faults, args.crashes, args.seed)
+    faulty = run(args.hours, faults, args.crashes, args.seed, args.fan_out)
     print(f"{'':28} {'clean':>24} {'faults':>24}")
     for name in clean:
         print(f"{name:28} {json.dumps(clean[name], default=dict):>24} "
               f"{json.dumps(faulty[name], default=dict):>24}")  # fmt: skip
     print(
         f"\nfaults: {args.throttle:.0%} of AWS calls throttled, {args.lose:.0%} of responses "
-        f"lost, {args.crashes} engine crashes; {args.hours:g} h on the 5-minute schedule, "
+        f"lost, {args.crashes} engine crashes{' (and collector)' if args.fan_out else ''}; "
+        f"{args.hours:g} h on the 5-minute schedule, "
         f"seed {args.seed}; clean/faults wall time {clean['seconds'] / faulty['seconds']:.2f}x"
     )
     ok = faulty["duplicate_requests"] == 0 and not faulty["audit_missing"]

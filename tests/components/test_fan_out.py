@@ -82,6 +82,8 @@ def test_the_definition_lists_collects_in_batches_decides_and_summarises(plan):
         "FunctionName": engine,
         "Payload": {"action": wiring.ACTION_LIST_SHARDS},
     }
+    # a crashed or throttled listing is tried again, not a lost cycle
+    assert states["ListShards"]["Retry"][-1]["ErrorEquals"] == ["States.TaskFailed"]
     collect = states["Collect"]
     assert collect["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
     assert collect["ItemReader"]["Resource"] == "arn:aws:states:::s3:getObject"

@@ -54,7 +54,17 @@ def fan_out_state_machine(
                     "FunctionName": engine_arn,
                     "Payload": {"action": wiring.ACTION_LIST_SHARDS},
                 },
-                "Retry": [_service_errors()],
+                # Listing again is harmless (a new run id, a new list): a crash or an exhausted
+                # retry of AWS calls must not cost the cycle.
+                "Retry": [
+                    _service_errors(),
+                    {
+                        "ErrorEquals": ["States.TaskFailed"],
+                        "IntervalSeconds": 5,
+                        "MaxAttempts": 2,
+                        "BackoffRate": 2,
+                    },
+                ],
                 # {"run_id", "now", "bucket", "key", "shards"}: the run every later step names.
                 "ResultSelector": {"run.$": "$.Payload"},
                 "OutputPath": "$.run",
