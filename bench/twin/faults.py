@@ -66,6 +66,9 @@ def quiet() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # moto's interpreter warns, on every definition it parses, that it doesn't apply
+    # ToleratedFailurePercentage (tests/twin/materialise.py says what the twin changes)
+    logging.getLogger("moto.stepfunctions").setLevel(logging.ERROR)
 
 
 def run(
