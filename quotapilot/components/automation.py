@@ -28,6 +28,7 @@ from quotapilot.components.functions import Functions, FunctionsArgs
 from quotapilot.components.messaging import Messaging, MessagingArgs
 from quotapilot.components.observability import Observability, ObservabilityArgs
 from quotapilot.components.routing import EventRouting, EventRoutingArgs
+from quotapilot.components.state_machine import state_machine_arn
 from quotapilot.components.tables import Tables, TablesArgs
 from quotapilot.components.workflow import ApprovalWorkflow, ApprovalWorkflowArgs
 
@@ -54,9 +55,7 @@ class QuotaAutomation(pulumi.ComponentResource):
         # workflow's name is fixed here so the engine's environment can name its ARN before
         # either exists.
         self.state_machine_name = f"quotapilot-{args.environment}-{name}-approval"
-        self.state_machine_arn = pulumi.Output.concat(
-            "arn:aws:states:", region, ":", account, ":stateMachine:", self.state_machine_name
-        )
+        self.state_machine_arn = state_machine_arn(region, account, self.state_machine_name)
         self.key = aws.kms.Key(
             f"{name}-key",
             description=f"quotapilot {args.environment}: data at rest",

@@ -16,7 +16,7 @@ from quotapilot.components import documents
 from quotapilot.components.documents.cycle import COLLECT
 from quotapilot.components.fan_out import FanOut
 from quotapilot.components.part import TYPE_PREFIX, PartArgs
-from quotapilot.components.state_machine import logged_state_machine
+from quotapilot.components.state_machine import logged_state_machine, state_machine_arn
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,10 +46,7 @@ class FanOutCycle(pulumi.ComponentResource):
         super().__init__(TYPE_PREFIX + "FanOutCycle", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         prefix, tags, fan_out = args.prefix, args.tags, args.fan_out
-        arn = pulumi.Output.concat(
-            "arn:aws:states:", args.region, ":", args.account, ":stateMachine:",
-            args.state_machine_name,
-        )  # fmt: skip
+        arn = state_machine_arn(args.region, args.account, args.state_machine_name)
         shard_lists = pulumi.Output.concat(args.bucket_arn, "/", wiring.SHARDS_PREFIX, "*")
         self.state_machine = logged_state_machine(
             "cycle",

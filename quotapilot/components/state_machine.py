@@ -11,6 +11,14 @@ import pulumi_aws as aws
 from quotapilot.components import documents
 
 
+def state_machine_arn(
+    region: pulumi.Input[str], account: pulumi.Input[str], name: str
+) -> pulumi.Output[str]:
+    """The ARN a state machine of this name will have: named before it exists, where a
+    policy or the engine's environment must name it first."""
+    return pulumi.Output.concat("arn:aws:states:", region, ":", account, ":stateMachine:", name)
+
+
 def logged_state_machine(
     stem: str,
     logical_name: str,

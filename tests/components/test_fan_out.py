@@ -268,21 +268,11 @@ def test_the_organisation_id_is_checked():
 
 def test_the_organisation_stack_policies_pass_the_lint(organisation):
     """parliament on every policy of the organisation stack (the twin lints the others)."""
-    import botocore.session
-    import parliament
+    from tests.iam_lint import lint_failures
 
-    models = botocore.session.get_session()
     linted = 0
     for resource in of(organisation, "iam/rolePolicy:RolePolicy"):
-        for finding in parliament.analyze_policy_string(resource.properties["policy"]).findings:
-            if finding.issue == "UNKNOWN_ACTION":  # its table predates the operation
-                prefix, operation = str(finding.detail).rsplit(" ", 1)[-1].split(":")
-                service = {"servicequotas": "service-quotas"}.get(prefix, prefix)
-                assert operation in models.get_service_model(service).operation_names, finding
-                continue
-            # its table gives DescribeExecution only the express-execution resource
-            assert finding.issue == "RESOURCE_MISMATCH", (resource.name, finding.detail)
-            assert finding.detail[0]["action"] == "states:DescribeExecution", finding.detail
+        assert lint_failures(resource.properties["policy"]) == [], resource.name
         linted += 1
     assert linted >= 6
 

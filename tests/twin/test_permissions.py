@@ -106,37 +106,16 @@ def test_every_planned_policy_grants_exactly_what_its_code_uses(recorded):
         assert unused == UNREACHED[role], (role, sorted(unused))
 
 
-EXPRESS_EXECUTION = "arn:*:states:*:*:express:*:*:*"
-
-
 def test_every_planned_policy_passes_the_lint(configured_plan, default_plan, fan_out_plan):
     """parliament (IAM lint) on every planned policy: actions that exist, resources of the
-    right type. Its action list predates a few operations; those must exist in botocore's
-    service model instead."""
-    import botocore.session
-    import parliament
+    right type (tests/iam_lint.py says where its tables are behind AWS)."""
+    from tests.iam_lint import lint_failures
 
-    session = botocore.session.get_session()
-    models = {
-        "servicequotas": session.get_service_model("service-quotas"),
-    }
     linted = 0
     for plan in (configured_plan, default_plan, fan_out_plan):
         for resource in plan.resources:
             if resource.type != "aws:iam/rolePolicy:RolePolicy":
                 continue
-            for finding in parliament.analyze_policy_string(resource.properties["policy"]).findings:
-                if finding.issue == "UNKNOWN_ACTION":
-                    prefix, operation = str(finding.detail).rsplit(" ", 1)[-1].split(":")
-                    assert operation in models[prefix].operation_names, finding
-                    continue
-                if finding.issue == "RESOURCE_MISMATCH" and finding.detail == [
-                    {"action": "states:DescribeExecution", "required_format": EXPRESS_EXECUTION}
-                ]:
-                    # Its table gives DescribeExecution only the express-execution resource;
-                    # AWS's own Distributed Map policy grants it on standard executions too,
-                    # which is what the Map's child executions are.
-                    continue
-                pytest.fail(f"{resource.name}: {finding.issue} {finding.detail}")
+            assert lint_failures(resource.properties["policy"]) == [], resource.name
             linted += 1
     assert linted >= 8 + 3  # the fan-out stack: the collector's, the cycle's, its starter's
